@@ -1,0 +1,84 @@
+"""The media ingest pipeline: files and settings in, dataclasses out.
+
+It imports nothing from Flask or the rest of tourbuilder, so background
+jobs, the CLI, tests and ``bench/ingest.py`` all call the same code::
+
+    from tourbuilder.media import ingest
+    result = ingest("upload.bin", "derived/1234")
+    result.as_dict()
+"""
+
+import hashlib
+from pathlib import Path
+
+from .detect import detect
+from .detect import Detected
+from .errors import MediaError
+from .ffmpeg_run import Progress
+from .results import IngestResult
+from .settings import MediaSettings
+
+__all__ = ["Detected", "IngestResult", "MediaError", "MediaSettings", "detect", "ingest"]
+
+
+def ingest(
+    path: str | Path,
+    out_dir: str | Path,
+    settings: MediaSettings | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Recognise ``path`` by content and write its web derivatives into ``out_dir``.
+
+    ``progress(percent)`` is called during video and audio transcodes.
+
+    :raise MediaError: the file is refused or cannot be processed; its
+        message can be shown to the person who uploaded it.
+    """
+    settings = settings or MediaSettings()
+    path, out_dir = Path(path), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    found = detect(path, settings)
+    result = IngestResult(
+        kind=found.kind,
+        format=found.format,
+        mime=found.mime,
+        sha256=_sha256(path),
+        bytes=path.stat().st_size,
+        looks_like_panorama=found.looks_like_panorama,
+    )
+    if found.kind == "photo":
+        from .photos import process_photo
+
+        photo = process_photo(path, out_dir, settings, fmt=found.format)
+        result.width, result.height = photo.width, photo.height
+        result.metadata, result.derivatives = photo.metadata, photo.derivatives
+        result.placeholder = photo.placeholder
+    elif found.kind == "panorama":
+        from .panorama import process_panorama
+
+        pano = process_panorama(path, out_dir, settings, fmt=found.format)
+        result.width, result.height = pano.width, pano.height
+        result.metadata, result.derivatives = pano.metadata, pano.derivatives
+        result.placeholder, result.panorama = pano.placeholder, pano.view
+    elif found.kind == "video":
+        from .video import process_video
+
+        video = process_video(path, out_dir, settings, detected=found, progress=progress)
+        result.width, result.height, result.duration = video.width, video.height, video.duration
+        result.metadata, result.derivatives = video.metadata, video.derivatives
+        result.poster, result.placeholder = video.poster, video.placeholder
+    else:
+        from .audio import process_audio
+
+        audio = process_audio(path, out_dir, settings, detected=found, progress=progress)
+        result.duration, result.derivatives = audio.duration, audio.derivatives
+        result.metadata = audio.metadata
+    return result
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fp:
+        for chunk in iter(lambda: fp.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
