@@ -1,0 +1,63 @@
+# The two commands: `make run` (the app with its demo tour) and `make test` (the whole suite).
+# Both set up everything they need: the virtual environment, ffmpeg, front-end assets and,
+# for tests, Chromium.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_UPDATED := /tmp/.tourbuilder-apt-updated
+
+.PHONY: run test setup system-deps browser-deps assets lint bench clean
+
+run: setup
+	$(BIN)/tourbuilder db upgrade
+	$(BIN)/tourbuilder demo --if-empty
+	$(BIN)/tourbuilder serve --host $(HOST) --port $(PORT)
+
+test: setup browser-deps
+	$(BIN)/ruff check tourbuilder tests bench
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+setup: system-deps $(VENV)/.installed assets
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# apt-get only for what is missing, once per boot.
+define apt_install
+	@if [ ! -f $(APT_UPDATED) ]; then $(SUDO) apt-get update -q && touch $(APT_UPDATED); fi
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(1)
+endef
+
+system-deps:
+	@command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { $(call apt_install,ffmpeg); }
+	@command -v npm >/dev/null || { $(call apt_install,npm); }
+
+browser-deps:
+	@[ -x /usr/bin/chromium ] || { $(call apt_install,chromium fonts-noto-core); }
+
+assets: static/vendor/.stamp
+
+static/vendor/.stamp: package.json package-lock.json scripts/vendor_assets.py
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/vendor_assets.py
+	touch $@
+
+lint:
+	$(BIN)/ruff check tourbuilder tests bench
+	$(BIN)/ruff format --check tourbuilder tests bench
+
+bench: setup
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

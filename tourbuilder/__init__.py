@@ -1,0 +1,67 @@
+"""tourbuilder: map-based virtual visit tours from photos, videos, panoramas and places."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import DEFAULTS
+from .config import from_environment
+from .config import normalise_database_url
+from .config import persistent_secret_key
+from .config import PROJECT_ROOT
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: code defaults, then ``instance/config.py``, then the
+    environment, then ``test_config``."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "TOURBUILDER_INSTANCE_PATH"
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment())
+    if test_config:
+        app.config.update(test_config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'tourbuilder.db'}"
+    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = persistent_secret_key(app.instance_path)
+
+    from . import auth
+    from . import database
+    from . import errors
+    from . import i18n
+    from . import jobs
+    from . import storage
+    from .api import init_app as init_api
+    from .cli import init_app as init_cli
+    from .views import init_app as init_views
+
+    database.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    storage.init_app(app)
+    jobs.init_app(app)
+    init_api(app)
+    init_views(app)
+    errors.init_app(app)
+    init_cli(app)
+    return app

@@ -1,0 +1,33 @@
+"""The versioned JSON API, ``/api/v1``, described by the OpenAPI document it generates.
+
+Authentication: the session cookie (browser; writes need the ``X-CSRFToken`` header) or a
+personal token, ``Authorization: Bearer <token>`` (``tourbuilder token create EMAIL``).
+Errors are JSON: ``{"code": 404, "status": "Not Found", "message": "..."}``, with
+``"errors"`` holding field messages on validation failures (422).
+"""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+from . import media
+from . import sites
+from . import teams
+from . import tours
+
+PREFIX = "/api/v1"
+BLUEPRINTS = (teams.blp, sites.blp, tours.blp, media.blp)
+
+
+def init_app(app) -> None:
+    api = Api(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Personal API token"}
+    )
+    api.spec.components.security_scheme(
+        "cookieAuth", {"type": "apiKey", "in": "cookie", "name": "session"}
+    )
+    api.spec.options["security"] = [{"bearerAuth": []}, {"cookieAuth": []}, {}]
+    for blp in BLUEPRINTS:
+        api.register_blueprint(blp, url_prefix=PREFIX)
+    app.extensions["tourbuilder.api"] = api

@@ -1,0 +1,62 @@
+"""The versioned JSON API, ``/api/v1``, described by the OpenAPI document it generates.
+
+Authentication: the session cookie (browser; writes need the ``X-CSRFToken`` header) or a
+personal token, ``Authorization: Bearer <token>`` (``tourbuilder token create EMAIL``).
+Errors are JSON: ``{"code": 404, "status": "Not Found", "message": "..."}``, with
+``"errors"`` holding field messages on validation failures (422).
+"""
+
+from __future__ import annotations
+
+from flask import g
+from flask import request
+from flask_login import current_user
+from flask_smorest import abort
+from flask_smorest import Blueprint
+
+from ..auth import load_user_from_token
+from ..auth import protect_api_request
+from ..extensions import csrf
+from ..extensions import db
+
+
+def authenticate_api_request() -> None:
+    """A request carrying a bearer token is that token's owner, or is refused (401)."""
+    if request.headers.get("Authorization"):
+        user = load_user_from_token(request)
+        if user is None:
+            abort(401, message="The API token is missing, malformed or revoked.")
+        g._login_user = user  # Flask-Login's per-request user: the token wins over a cookie
+    protect_api_request()
+
+
+def make_blueprint(name: str, description: str) -> Blueprint:
+    """An API blueprint (its capitalised name is its OpenAPI tag): token or session authentication, CSRF only for cookie writes."""
+    blp = Blueprint(name.capitalize(), f"tourbuilder.api.{name}", description=description)
+    csrf.exempt(blp)
+    blp.before_request(authenticate_api_request)
+    return blp
+
+
+def require_user():
+    """:raise 401: when nobody is signed in."""
+    if not current_user.is_authenticated:
+        abort(401, message="Sign in or send an API token.")
+    return current_user
+
+
+def load_or_404(model, ident: int, action: str = "view"):
+    """Load ``model`` by id and check ``can_<action>`` for the current user.
+
+    :raise 404: no such object, or the user may not even see it (nothing leaks by id).
+    :raise 401: nobody is signed in and ``action`` needs someone.
+    :raise 403: the user sees it but may not perform ``action``.
+    """
+    obj = db.session.get(model, ident)
+    if obj is None or not obj.can_view(current_user):
+        abort(404, message=f"No {model.__name__.lower()} with id {ident}.")
+    if action != "view" and not getattr(obj, f"can_{action}")(current_user):
+        if not current_user.is_authenticated:
+            abort(401, message="Sign in or send an API token.")
+        abort(403, message=f"You may not {action} this {model.__name__.lower()}.")
+    return obj

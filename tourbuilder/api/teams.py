@@ -1,0 +1,75 @@
+"""Teams: ``/api/v1/teams``."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import abort
+from marshmallow import fields
+from marshmallow import Schema
+from marshmallow import validate
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Membership
+from ..models import Role
+from ..models import Team
+from ..models.teams import is_site_admin
+from . import schemas
+from .common import make_blueprint
+from .common import require_user
+
+blp = make_blueprint("teams", "Local teams. Anyone sees names; members see their role.")
+
+
+class TeamSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    country = fields.String(
+        load_default="",
+        validate=validate.Regexp(r"^([A-Z]{2})?$", error="Use a two-letter country code."),
+    )
+    languages = fields.List(schemas.LanguageCode(), load_default=list)
+    role = fields.Method("viewer_role", dump_only=True, allow_none=True)
+
+    def viewer_role(self, team) -> str | None:
+        role = current_user.role_in(team.id) if current_user.is_authenticated else None
+        return str(role) if role else None
+
+
+@blp.route("/teams")
+class Teams(MethodView):
+    @blp.response(200, TeamSchema(many=True))
+    def get(self):
+        """List teams."""
+        return db.session.scalars(select(Team).order_by(Team.name)).all()
+
+    @blp.arguments(TeamSchema)
+    @blp.response(201, TeamSchema)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Only site administrators create teams")
+    @blp.alt_response(409, description="A team with this name exists")
+    def post(self, data):
+        """Create a team (site administrators); the creator becomes its admin."""
+        user = require_user()
+        if not is_site_admin(user):
+            abort(403, message="Only site administrators create teams.")
+        if db.session.scalar(select(Team).where(Team.name == data["name"])):
+            abort(409, message=f"A team named {data['name']!r} already exists.")
+        team = Team(**data)
+        db.session.add(team)
+        team.memberships.append(Membership(user=user, role=Role.ADMIN))
+        db.session.commit()
+        return team
+
+
+@blp.route("/teams/<int:team_id>")
+class TeamById(MethodView):
+    @blp.response(200, TeamSchema)
+    @blp.alt_response(404, description="No such team")
+    def get(self, team_id):
+        """Show a team."""
+        team = db.session.get(Team, team_id)
+        if team is None:
+            abort(404, message=f"No team with id {team_id}.")
+        return team

@@ -1,0 +1,62 @@
+"""Who is asking: session log-in (Flask-Login), personal API tokens, CSRF for the API."""
+
+from __future__ import annotations
+
+from flask import g
+from flask import request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .extensions import csrf
+from .extensions import db
+from .extensions import login_manager
+from .models import ApiToken
+from .models import User
+from .models import utcnow
+from .models.teams import hash_token
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    try:
+        return db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+
+
+@login_manager.request_loader
+def load_user_from_token(req):
+    """``Authorization: Bearer <token>`` signs a request in as the token's owner."""
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip()))
+    )
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    row.last_used_at = utcnow()
+    db.session.commit()
+    g.authenticated_by_token = True
+    return row.user
+
+
+def protect_api_request() -> None:
+    """CSRF check for API writes made with the session cookie (a browser).
+
+    Requests signed with a bearer token carry no ambient credentials and skip it.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if g.get("authenticated_by_token") or request.headers.get("Authorization"):
+        return
+    csrf.protect()
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)

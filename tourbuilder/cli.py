@@ -1,0 +1,163 @@
+"""The ``tourbuilder`` command.
+
+``serve``, ``worker``, ``db upgrade``, ``create-admin``, ``token create``, ``demo`` and
+``check``; Flask's own commands (``routes``, ``shell``) are there too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main():
+    """tourbuilder: map-based virtual visit tours."""
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_appcontext
+def serve_command(host, port, threads):
+    """Serve the app (waitress); with the embedded job queue, also run its worker."""
+    from waitress import serve
+
+    from .jobs import get_queue
+
+    app = current_app._get_current_object()
+    queue = get_queue()
+    consumer = queue.start_in_process() if queue.runs_in_process else None
+    click.echo(
+        f"tourbuilder on http://{host}:{port}/  (jobs: {queue.backend}"
+        f"{', worker inside this process' if consumer else ''})"
+    )
+    try:
+        serve(app, host=host, port=port, threads=threads, ident="tourbuilder")
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+
+@click.command("worker")
+@click.option("--workers", "-w", default=None, type=int, help="Worker threads.")
+@with_appcontext
+def worker_command(workers):
+    """Run a job worker (for deployments with REDIS_URL; the default runs inside serve)."""
+    from .jobs import get_queue
+
+    queue = get_queue()
+    click.echo(f"tourbuilder worker: {queue.backend} queue")
+    queue.consumer(workers).run()
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="", help="Display name.")
+@with_appcontext
+def create_admin_command(email, name):
+    """Create a site administrator, or make an existing account one.
+
+    The password comes from TOURBUILDER_ADMIN_PASSWORD, else a prompt.
+    """
+    from .models import User
+    from .views.auth import find_user
+
+    password = os.environ.get("TOURBUILDER_ADMIN_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if len(password) < 10:
+        raise click.ClickException("The password needs at least 10 characters.")
+    user = find_user(email)
+    created = user is None
+    if created:
+        user = User(email=email.strip().lower(), name=name)
+        db.session.add(user)
+    user.is_site_admin = True
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Updated'} site administrator {user.email}.")
+
+
+@click.group("token")
+def token_group():
+    """Personal API tokens."""
+
+
+@token_group.command("create")
+@click.argument("email")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@with_appcontext
+def token_create_command(email, name):
+    """Print a new API token for EMAIL (send it as 'Authorization: Bearer TOKEN')."""
+    from .models import ApiToken
+    from .views.auth import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account with the email {email}.")
+    row, token = ApiToken.create(user, name)
+    db.session.add(row)
+    db.session.commit()
+    click.echo(token)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no tour yet.")
+@with_appcontext
+def demo_command(if_empty):
+    """Create the demo team and its public tour of Seville (photos generated here)."""
+    from .demo import create_demo
+    from .models import Tour
+
+    if if_empty and db.session.scalar(select(Tour.id).limit(1)) is not None:
+        click.echo("Demo skipped: the database already has tours.")
+        return
+    tour = create_demo()
+    click.echo(f"Demo tour ready: /tours/{tour.slug} ({len(tour.stops)} stops).")
+
+
+@click.command("check")
+@with_appcontext
+def check_command():
+    """Report whether ffmpeg/ffprobe, the database, the media folder and the job queue work."""
+    from .health import run_checks
+
+    problems = 0
+    for check in run_checks():
+        mark = "ok  " if check.ok else "FAIL"
+        click.echo(f"[{mark}] {check.name}: {check.detail}")
+        if not check.ok:
+            problems += 1
+            click.echo(f"       fix: {check.fix}")
+    if problems:
+        click.echo(f"{problems} problem(s) found.")
+        sys.exit(1)
+    click.echo("Everything tourbuilder needs is usable.")
+
+
+def init_app(app) -> None:
+    for command in (
+        serve_command,
+        worker_command,
+        create_admin_command,
+        token_group,
+        demo_command,
+        check_command,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,114 @@
+"""Configuration: code defaults, then the instance folder, then the environment.
+
+Every setting is documented here and in docs/configuration.md.
+
+==============================  ==========================================================
+Environment variable            Meaning
+==============================  ==========================================================
+``DATABASE_URL``                SQLAlchemy URL. Default: SQLite file in the instance folder.
+``REDIS_URL``                   When set, the job queue uses Redis and runs in separate
+                                ``tourbuilder worker`` processes; otherwise SQLite and a
+                                worker thread inside the app process.
+``TOURBUILDER_MEDIA_ROOT``      Folder for uploads and derivatives. Default: ``media/``.
+``TOURBUILDER_SECRET_KEY``      Session signing key. Default: generated on first run and
+                                kept in ``instance/secret_key``.
+``TOURBUILDER_INSTANCE_PATH``   Instance folder (SQLite file, secret key, job queue file,
+                                ``config.py``). Default: ``instance/`` in the project.
+``TOURBUILDER_TILE_URL``        XYZ tile URL template for base maps.
+``TOURBUILDER_TILE_ATTRIBUTION`` Attribution HTML shown under maps.
+``TOURBUILDER_*``               Any other setting below, by name (``TOURBUILDER_FOO=...``
+                                sets ``FOO``); values are parsed as JSON when they can be.
+==============================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    "MEDIA_ROOT": str(PROJECT_ROOT / "media"),
+    "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "TILE_ATTRIBUTION": (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    ),
+    "TILE_MAX_ZOOM": 19,
+    "LANGUAGES": {
+        "en": "English",
+        "es": "Español",
+        "pt": "Português",
+        "el": "Ελληνικά",
+        "ar": "العربية",
+        "fr": "Français",
+        "ca": "Català",
+    },
+    "RTL_LANGUAGES": ["ar", "he", "fa", "ur"],
+    "BABEL_DEFAULT_LOCALE": "en",
+    "INVITATION_DAYS": 7,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 2 * 1024**3,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "JOB_QUEUE_IMMEDIATE": False,
+    "JOB_WORKERS": 2,
+    "API_TITLE": "tourbuilder API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}
+
+# Environment variables with names of their own (all others are TOURBUILDER_<SETTING>).
+NAMED_ENV = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "REDIS_URL": "REDIS_URL",
+}
+
+
+def _parse(value: str):
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def from_environment(environ=None) -> dict:
+    """Settings found in the environment, keyed by setting name."""
+    environ = os.environ if environ is None else environ
+    found = {}
+    for var, key in NAMED_ENV.items():
+        if environ.get(var):
+            found[key] = environ[var]
+    for var, value in environ.items():
+        if var.startswith("TOURBUILDER_") and var != "TOURBUILDER_ADMIN_PASSWORD":
+            found[var.removeprefix("TOURBUILDER_")] = _parse(value)
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` and ``postgresql://`` forms and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def persistent_secret_key(instance_path: str) -> str:
+    """Read the secret key kept in the instance folder, creating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

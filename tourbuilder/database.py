@@ -1,0 +1,48 @@
+"""Database wiring: SQLAlchemy, migrations, and SQLite pragmas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+from .extensions import migrate
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL journal, enforced foreign keys and a busy timeout on every SQLite connection."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def init_app(app) -> None:
+    from . import models  # noqa: F401  (register the tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+
+
+def upgrade() -> None:
+    """Apply every pending migration (inside an app context)."""
+    from flask_migrate import upgrade as alembic_upgrade
+
+    alembic_upgrade(directory=MIGRATIONS_DIR)
+
+
+def ping() -> None:
+    """Raise when the database cannot be reached."""
+    from sqlalchemy import text
+
+    db.session.execute(text("SELECT 1"))

@@ -1,0 +1,267 @@
+"""The demo: a team from Seville and a public tour of six transformative projects.
+
+Its photos are drawn here with Pillow (no third-party media), then go through the same
+storage path as uploads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+from datetime import timedelta
+
+from PIL import Image
+from PIL import ImageDraw
+from PIL import ImageFilter
+from PIL import ImageFont
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Consent
+from .models import MediaItem
+from .models import MediaKind
+from .models import MediaStatus
+from .models import Site
+from .models import SiteVisibility
+from .models import Stop
+from .models import StopMedia
+from .models import Team
+from .models import Tour
+from .models import TourVisibility
+from .models import utcnow
+from .storage import get_storage
+
+DEMO_TEAM = "Demo · Sevilla"
+DEMO_SLUG = "sevilla-solidaria"
+
+# Real places in Seville; the stories are illustrative.
+STOPS = [
+    {
+        "name": {"es": "Huerto del Rey Moro", "en": "Huerto del Rey Moro"},
+        "lat": 37.39788,
+        "lon": -5.98733,
+        "themes": ["community garden", "commons"],
+        "colour": (84, 140, 60),
+        "narrative": {
+            "es": "Un **huerto comunitario** recuperado por el vecindario de San Julián. "
+            "Cada parcela la cuida un grupo distinto y las decisiones se toman en asamblea.",
+            "en": "A **community garden** reclaimed by the San Julián neighbourhood. Each plot "
+            "is tended by a different group and decisions are taken in an open assembly.",
+        },
+        "notes": {"en": "Ask the room: who decides what is planted? Pause on the assembly photo."},
+    },
+    {
+        "name": {"es": "Mercado de la Alameda", "en": "Alameda market"},
+        "lat": 37.40005,
+        "lon": -5.99435,
+        "themes": ["local food", "short supply chains"],
+        "colour": (214, 140, 40),
+        "narrative": {
+            "es": "Productoras de la vega venden sin intermediarios. El mercado funciona "
+            "con una **cooperativa de consumo** que garantiza precios justos.",
+            "en": "Growers from the river plain sell with no middlemen. The market runs with a "
+            "**consumer cooperative** that guarantees fair prices.",
+        },
+        "notes": {"en": "Compare prices with a supermarket: ask for guesses first."},
+    },
+    {
+        "name": {"es": "Las Setas", "en": "Metropol Parasol"},
+        "lat": 37.39330,
+        "lon": -5.99170,
+        "themes": ["public space"],
+        "colour": (200, 170, 110),
+        "narrative": {
+            "es": "Bajo la gran estructura de madera se reúnen redes vecinales y "
+            "cooperativas culturales para planificar actividades en el barrio.",
+            "en": "Under the great timber structure, neighbourhood networks and cultural "
+            "cooperatives meet to plan activities for the district.",
+        },
+        "notes": {},
+    },
+    {
+        "name": {"es": "Cooperativa de Triana", "en": "Triana cooperative"},
+        "lat": 37.38585,
+        "lon": -6.00270,
+        "themes": ["cooperative", "crafts"],
+        "colour": (40, 110, 170),
+        "narrative": {
+            "es": "Ceramistas de Triana se unieron en una **cooperativa de trabajo** para "
+            "mantener vivo el oficio y compartir taller, horno y tienda.",
+            "en": "Triana's potters joined in a **worker cooperative** to keep the craft alive "
+            "and share a workshop, a kiln and a shop.",
+        },
+        "notes": {"en": "Hand round a tile if you brought one."},
+    },
+    {
+        "name": {"es": "Plaza de España", "en": "Plaza de España"},
+        "lat": 37.37720,
+        "lon": -5.98690,
+        "themes": ["heritage", "tourism"],
+        "colour": (176, 90, 60),
+        "narrative": {
+            "es": "Guías de una empresa social ofrecen visitas que cuentan la historia "
+            "de la ciudad desde sus barrios.",
+            "en": "Guides from a social enterprise offer visits that tell the city's story "
+            "from its neighbourhoods.",
+        },
+        "notes": {},
+    },
+    {
+        "name": {"es": "Parque de María Luisa", "en": "María Luisa park"},
+        "lat": 37.37470,
+        "lon": -5.98890,
+        "themes": ["environment", "care"],
+        "colour": (60, 120, 90),
+        "narrative": {
+            "es": "Un programa de cuidados lleva a personas mayores a pasear con "
+            "voluntariado del barrio cada mañana.",
+            "en": "A care programme takes older people for a walk with neighbourhood volunteers "
+            "every morning.",
+        },
+        "notes": {"en": "End here: ask what a similar programme would need in your town."},
+    },
+]
+
+
+def _font(size: int):
+    try:
+        return ImageFont.load_default(size=size)
+    except (TypeError, OSError):  # Pillow built without FreeType
+        return ImageFont.load_default()
+
+
+def draw_photo(title: str, colour: tuple[int, int, int], seed: int, size=(1600, 1067)) -> bytes:
+    """A landscape 'photo' of a place: sky, ground, buildings, and its name."""
+    rnd = random.Random(seed)
+    width, height = size
+    img = Image.new("RGB", size)
+    draw = ImageDraw.Draw(img)
+    horizon = int(height * 0.62)
+    for y in range(horizon):
+        t = y / horizon
+        draw.line([(0, y), (width, y)], fill=(int(90 + 110 * t), int(150 + 70 * t), 235))
+    draw.rectangle([0, horizon, width, height], fill=tuple(int(c * 0.7) for c in colour))
+    x = 0
+    while x < width:
+        w = rnd.randint(90, 260)
+        h = rnd.randint(120, 420)
+        shade = tuple(min(255, int(c * rnd.uniform(0.8, 1.25))) for c in colour)
+        draw.rectangle([x, horizon - h, x + w, horizon], fill=shade)
+        for wy in range(horizon - h + 20, horizon - 30, 48):
+            for wx in range(x + 14, x + w - 24, 40):
+                draw.rectangle([wx, wy, wx + 16, wy + 24], fill=(250, 236, 190))
+        x += w + rnd.randint(0, 30)
+    img = img.filter(ImageFilter.GaussianBlur(0.6))
+    draw = ImageDraw.Draw(img)
+    font = _font(72)
+    draw.rectangle([0, height - 150, width, height], fill=(0, 0, 0))
+    draw.text((48, height - 120), title, fill=(255, 255, 255), font=font)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def store_demo_photo(team: Team, data: bytes, name: str) -> MediaItem:
+    """Store a generated photo with its web derivatives, ready to publish."""
+    storage = get_storage()
+    digest = hashlib.sha256(data).hexdigest()
+    item = db.session.scalar(
+        select(MediaItem).where(MediaItem.team_id == team.id, MediaItem.sha256 == digest)
+    )
+    if item is not None:
+        return item
+    original_key = f"originals/{digest[:2]}/{digest}"
+    storage.save(original_key, io.BytesIO(data))
+    img = Image.open(io.BytesIO(data))
+    item = MediaItem(
+        team=team,
+        kind=MediaKind.PHOTO,
+        status=MediaStatus.READY,
+        consent=Consent.NO_PEOPLE,
+        original_name=name,
+        original_key=original_key,
+        sha256=digest,
+        mime="image/jpeg",
+        size=len(data),
+        width=img.width,
+        height=img.height,
+        credit="tourbuilder demo",
+        licence="CC0-1.0",
+    )
+    db.session.add(item)
+    db.session.flush()
+    derivatives = {}
+    for edge in (640, 1280):
+        copy = img.copy()
+        copy.thumbnail((edge, edge))
+        for fmt, mime, ext in (("JPEG", "image/jpeg", "jpg"), ("WEBP", "image/webp", "webp")):
+            out = io.BytesIO()
+            copy.save(out, fmt, quality=80)
+            out.seek(0)
+            key = f"derived/{item.id}/{edge}.{ext}"
+            storage.save(key, out)
+            derivatives[f"{edge}.{ext}"] = {
+                "key": key,
+                "mime": mime,
+                "width": copy.width,
+                "height": copy.height,
+            }
+    item.derivatives = derivatives
+    return item
+
+
+def create_demo() -> Tour:
+    """Create (or return) the demo team, its sites and its public tour."""
+    existing = db.session.scalar(select(Tour).where(Tour.slug == DEMO_SLUG))
+    if existing is not None:
+        return existing
+    team = db.session.scalar(select(Team).where(Team.name == DEMO_TEAM))
+    if team is None:
+        team = Team(name=DEMO_TEAM, country="ES", languages=["es", "en"])
+        db.session.add(team)
+    tour = Tour(
+        team=team,
+        slug=DEMO_SLUG,
+        title={"es": "Sevilla solidaria", "en": "Solidarity Seville"},
+        summary={
+            "es": "Seis proyectos de economía social y solidaria en Sevilla.",
+            "en": "Six social and solidarity economy projects in Seville.",
+        },
+        languages=["es", "en"],
+        visibility=TourVisibility.PUBLIC,
+        published_at=utcnow() - timedelta(minutes=1),
+    )
+    db.session.add(tour)
+    for index, spec in enumerate(STOPS):
+        site = Site(
+            team=team,
+            name=spec["name"],
+            lat=spec["lat"],
+            lon=spec["lon"],
+            themes=spec["themes"],
+            visibility=SiteVisibility.PUBLIC,
+            description={"es": spec["narrative"]["es"].split(".")[0] + "."},
+        )
+        photo = store_demo_photo(
+            team, draw_photo(spec["name"]["es"], spec["colour"], index), f"demo-{index + 1}.jpg"
+        )
+        photo.caption = {"es": spec["name"]["es"], "en": spec["name"]["en"]}
+        photo.alt_text = {
+            "es": f"Ilustración de {spec['name']['es']}",
+            "en": f"Illustration of {spec['name']['en']}",
+        }
+        photo.site = site
+        stop = Stop(
+            site=site,
+            title=spec["name"],
+            narrative=spec["narrative"],
+            presenter_notes=spec["notes"],
+            zoom=16,
+        )
+        stop.media_links.append(StopMedia(media=photo))
+        tour.stops.append(stop)
+        if index == 0:
+            tour.cover = photo
+    db.session.commit()
+    return tour

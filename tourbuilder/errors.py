@@ -1,0 +1,67 @@
+"""Central error handlers: HTML pages for people, JSON for the API; never a stack trace."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask import render_template
+from flask import request
+from jinja2 import TemplateNotFound
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
+
+from .extensions import db
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_body(error: HTTPException) -> dict:
+    """The stable JSON error shape: ``{"code", "status", "message"[, "errors"]}``."""
+    data = getattr(error, "data", None) or {}
+    body = {"code": error.code, "status": error.name}
+    message = data.get("message") or error.description
+    if message:
+        body["message"] = message
+    if data.get("errors"):
+        body["errors"] = data["errors"]
+    elif data.get("messages"):  # webargs validation errors
+        body["errors"] = data["messages"]
+    return body
+
+
+def handle_http_exception(error: HTTPException):
+    if error.code is None or error.code >= 500:
+        db.session.rollback()
+    body = error_body(error)
+    if wants_json():
+        response = jsonify(body)
+    else:
+        try:
+            html = render_template(f"errors/{error.code}.html", error=error, body=body)
+        except TemplateNotFound:
+            html = render_template("errors/generic.html", error=error, body=body)
+        response = html
+    headers = (getattr(error, "data", None) or {}).get("headers") or {}
+    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        headers = {**headers, "Allow": ", ".join(error.valid_methods)}
+    return response, error.code, headers
+
+
+def handle_unexpected(error: Exception):
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return handle_http_exception(InternalServerError())
+
+
+def init_app(app) -> None:
+    # Registered last, so these replace the JSON-only handler flask-smorest installs.
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

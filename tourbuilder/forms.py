@@ -1,0 +1,59 @@
+"""Web forms (Flask-WTF: every form carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField
+from wtforms import PasswordField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms.validators import DataRequired
+from wtforms.validators import Email
+from wtforms.validators import EqualTo
+from wtforms.validators import Length
+from wtforms.validators import Optional
+
+from .models import Role
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Team admin: manages members and everything the team makes"),
+    Role.EDITOR: _l("Editor: uploads media, writes and publishes tours"),
+    Role.FACILITATOR: _l("Facilitator: presents tours, including workshop-only tours"),
+}
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Sign in"))
+
+
+class InvitationForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=[(str(role), label) for role, label in ROLE_LABELS.items()],
+        default=str(Role.EDITOR),
+    )
+    email = EmailField(_l("Email (optional, for your records)"), validators=[Optional(), Email()])
+    submit = SubmitField(_l("Create invitation link"))
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Join the team"))
+
+
+class JoinForm(FlaskForm):
+    submit = SubmitField(_l("Join the team"))
+
+
+class RevokeForm(FlaskForm):
+    submit = SubmitField(_l("Revoke"))

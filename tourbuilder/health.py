@@ -1,0 +1,96 @@
+"""Checks behind ``tourbuilder check``: each says what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from flask import current_app
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def _program(name: str) -> Check:
+    path = shutil.which(name)
+    fix = "install it: sudo apt-get install ffmpeg (or your system's ffmpeg package)"
+    if path is None:
+        return Check(name, False, "not found on PATH", fix)
+    try:
+        out = subprocess.run(
+            [path, "-hide_banner", "-version"], capture_output=True, text=True, timeout=20
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check(name, False, f"{path} does not run: {exc}", fix)
+    first = (out.stdout.splitlines() or ["?"])[0]
+    return Check(name, out.returncode == 0, f"{path}: {first}", fix)
+
+
+def _database() -> Check:
+    from sqlalchemy import inspect
+
+    from .database import ping
+    from .extensions import db
+
+    url = db.engine.url.render_as_string(hide_password=True)
+    try:
+        ping()
+        tables = inspect(db.engine).get_table_names()
+    except Exception as exc:  # any driver error means the database is unusable
+        return Check(
+            "database",
+            False,
+            f"{url}: {exc.__class__.__name__}: {exc}".strip(),
+            "check DATABASE_URL and that the server is running",
+        )
+    if "alembic_version" not in tables:
+        return Check(
+            "database", False, f"{url}: reachable but not set up", "run: tourbuilder db upgrade"
+        )
+    return Check("database", True, url)
+
+
+def _media() -> Check:
+    from .storage import get_storage
+
+    storage = get_storage()
+    problem = storage.usable()
+    if problem:
+        return Check(
+            "media folder",
+            False,
+            problem,
+            "create the folder and make it writable, or set TOURBUILDER_MEDIA_ROOT",
+        )
+    return Check("media folder", True, str(storage.root))
+
+
+def _jobs() -> Check:
+    from .jobs import get_queue
+
+    queue = get_queue()
+    problem = queue.usable()
+    if problem:
+        fix = (
+            "check REDIS_URL and that Redis is running"
+            if queue.backend == "redis"
+            else "make the instance folder writable"
+        )
+        return Check("job queue", False, problem, fix)
+    where = (
+        "separate 'tourbuilder worker' processes"
+        if queue.backend == "redis"
+        else "inside the app process"
+    )
+    return Check("job queue", True, f"{queue.backend}, workers {where}")
+
+
+def run_checks() -> list[Check]:
+    assert current_app
+    return [_program("ffmpeg"), _program("ffprobe"), _database(), _media(), _jobs()]

@@ -1,0 +1,77 @@
+"""Interface language, text direction and translated content.
+
+The language is chosen from, in order: ``?lang=xx`` (remembered in the session), the
+signed-in user's preference, the browser's ``Accept-Language``, the default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from flask import g
+from flask import request
+from flask import session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .extensions import babel
+
+TRANSLATIONS_DIR = str(Path(__file__).parent / "translations")
+
+
+def available_languages() -> list[str]:
+    return list(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    languages = available_languages()
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in languages:
+        return session["lang"]
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return current_user.language
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def current_language() -> str:
+    if "content_lang" not in g:
+        g.content_lang = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return g.content_lang
+
+
+def direction(lang: str | None) -> str:
+    base = (lang or "").split("_")[0].split("-")[0]
+    return "rtl" if base in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+def translated(obj, field: str) -> str:
+    """Jinja filter: ``tour|t('title')`` gives the field in the viewer's language."""
+    return obj.text(field, current_language()) if obj is not None else ""
+
+
+def translated_lang(obj, field: str) -> str:
+    """Jinja filter: the language of the text ``t`` shows, for a ``lang`` attribute."""
+    return (obj.text_language(field, current_language()) if obj is not None else None) or ""
+
+
+def init_app(app) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS_DIR)
+    babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(translated, "t")
+    app.add_template_filter(translated_lang, "tlang")
+    app.add_template_filter(direction, "dir")
+
+    @app.context_processor
+    def language_context():
+        lang = current_language()
+        return {
+            "current_language": lang,
+            "text_direction": direction(lang),
+            "languages": current_app.config["LANGUAGES"],
+        }

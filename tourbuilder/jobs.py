@@ -1,0 +1,95 @@
+"""Background jobs on huey.
+
+Embedded default: SQLite storage in the instance folder and a consumer thread inside the
+web process (``tourbuilder serve``). With ``REDIS_URL`` set: Redis storage and separate
+``tourbuilder worker`` processes. ``JOB_QUEUE_IMMEDIATE`` runs tasks inline (tests).
+
+Tasks are thin wrappers that open an app context and call domain code.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+from flask import current_app
+from huey import MemoryHuey
+from huey import RedisHuey
+from huey import SqliteHuey
+
+log = logging.getLogger(__name__)
+
+
+class JobQueue:
+    """The app's huey instance and the tasks registered on it."""
+
+    def __init__(self, app):
+        self.app = app
+        config = app.config
+        if config.get("JOB_QUEUE_IMMEDIATE"):
+            self.huey = MemoryHuey("tourbuilder", immediate=True)
+            self.backend = "immediate"
+        elif config.get("REDIS_URL"):
+            self.huey = RedisHuey("tourbuilder", url=config["REDIS_URL"])
+            self.backend = "redis"
+        else:
+            path = config.get("JOB_DB_PATH") or str(Path(app.instance_path) / "jobs.db")
+            self.huey = SqliteHuey("tourbuilder", filename=path)
+            self.backend = "sqlite"
+        self.tasks = {}
+
+    @property
+    def runs_in_process(self) -> bool:
+        """The embedded default runs its consumer inside the web process."""
+        return self.backend == "sqlite"
+
+    def task(self, name: str, **options):
+        """Register ``fn`` as a task that runs inside an app context."""
+
+        def register(fn):
+            @functools.wraps(fn)
+            def run_in_app(*args, **kwargs):
+                with self.app.app_context():
+                    return fn(*args, **kwargs)
+
+            self.tasks[name] = self.huey.task(name=name, **options)(run_in_app)
+            return self.tasks[name]
+
+        return register
+
+    def enqueue(self, name: str, *args, **kwargs):
+        return self.tasks[name](*args, **kwargs)
+
+    def consumer(self, workers: int | None = None):
+        workers = workers or self.app.config["JOB_WORKERS"]
+        return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+
+    def start_in_process(self):
+        """Start a consumer on background threads of this process; returns it."""
+        consumer = self.consumer()
+        consumer.start()
+        log.info("job queue: %s consumer running inside the app process", self.backend)
+        return consumer
+
+    def usable(self) -> str | None:
+        """None when jobs can be queued and stored, else why not."""
+        try:
+            self.huey.storage.put_data("tourbuilder:check", b"1")
+            self.huey.storage.pop_data("tourbuilder:check")
+        except Exception as exc:  # the storage backends raise their own error types
+            return f"{self.backend} job storage: {exc}"
+        return None
+
+
+def get_queue() -> JobQueue:
+    return current_app.extensions["tourbuilder.jobs"]
+
+
+def init_app(app) -> None:
+    queue = JobQueue(app)
+    app.extensions["tourbuilder.jobs"] = queue
+
+    @queue.task("ping")
+    def ping(value):
+        return value

@@ -1,0 +1,192 @@
+"""Tours and their ordered stops."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint
+from sqlalchemy import Float
+from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy.ext.orderinglist import ordering_list
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from ..extensions import db
+from .base import enum_column_type
+from .base import json_list_column
+from .base import StrEnum
+from .base import Timestamps
+from .base import Translatable
+from .base import translated_column
+from .base import UTCDateTime
+from .media import MediaItem
+from .sites import Site
+from .teams import can_edit_team_content
+from .teams import is_site_admin
+from .teams import is_team_member
+from .teams import Role
+from .teams import role_for
+from .teams import Team
+
+
+class TourVisibility(StrEnum):
+    DRAFT = "draft"
+    UNLISTED = "unlisted"
+    WORKSHOP = "workshop"
+    PUBLIC = "public"
+
+
+class Tour(Timestamps, Translatable, db.Model):
+    """A map-based virtual visit: an ordered list of stops.
+
+    ===================  =========  ==========  ===========  ======  ==========  ==========
+    action               anonymous  other team  facilitator  editor  team admin  site admin
+    ===================  =========  ==========  ===========  ======  ==========  ==========
+    view public          yes        yes         yes          yes     yes         yes
+    view unlisted        yes (link) yes (link)  yes          yes     yes         yes
+    view workshop        no         no          yes          yes     yes         yes
+    view draft           no         no          yes          yes     yes         yes
+    present              no         no          yes          yes     yes         yes
+    edit                 no         no          no           yes     yes         yes
+    ===================  =========  ==========  ===========  ======  ==========  ==========
+
+    Only public tours are listed on the public web; unlisted ones are reached by their link;
+    workshop tours never appear on the public web (facilitators and offline packs only).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[dict] = translated_column()
+    summary: Mapped[dict] = translated_column()
+    cover_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_item.id", ondelete="SET NULL"), default=None
+    )
+    theme: Mapped[str] = mapped_column(String(40), default="default")
+    languages: Mapped[list] = json_list_column()
+    visibility: Mapped[TourVisibility] = mapped_column(
+        enum_column_type(TourVisibility),
+        default=TourVisibility.DRAFT,
+    )
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    team: Mapped[Team] = relationship()
+    cover: Mapped[MediaItem | None] = relationship()
+    stops: Mapped[list[Stop]] = relationship(
+        back_populates="tour",
+        order_by="Stop.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+    )
+
+    def fallback_language(self) -> str:
+        if self.languages:
+            return self.languages[0]
+        return self.team.default_language if self.team else "en"
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility is TourVisibility.PUBLIC
+
+    def can_view(self, user) -> bool:
+        if self.visibility in (TourVisibility.PUBLIC, TourVisibility.UNLISTED):
+            return True
+        return is_team_member(user, self.team_id)
+
+    def can_present(self, user) -> bool:
+        return is_site_admin(user) or role_for(user, self.team_id) in (
+            Role.ADMIN,
+            Role.EDITOR,
+            Role.FACILITATOR,
+        )
+
+    def can_edit(self, user) -> bool:
+        return can_edit_team_content(user, self.team_id)
+
+
+class Stop(Timestamps, Translatable, db.Model):
+    """One step of a tour: a site (or a place of its own), its story and its media."""
+
+    __table_args__ = (
+        CheckConstraint("lat IS NULL OR (lat >= -90 AND lat <= 90)", name="lat_range"),
+        CheckConstraint("lon IS NULL OR (lon >= -180 AND lon <= 180)", name="lon_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tour.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("site.id", ondelete="SET NULL"), default=None
+    )
+    lat: Mapped[float | None] = mapped_column(Float, default=None)
+    lon: Mapped[float | None] = mapped_column(Float, default=None)
+    title: Mapped[dict] = translated_column()
+    narrative: Mapped[dict] = translated_column()
+    presenter_notes: Mapped[dict] = translated_column()
+    zoom: Mapped[int | None] = mapped_column(Integer, default=None)
+    layout: Mapped[str] = mapped_column(String(40), default="")
+
+    tour: Mapped[Tour] = relationship(back_populates="stops")
+    site: Mapped[Site | None] = relationship()
+    media_links: Mapped[list[StopMedia]] = relationship(
+        order_by="StopMedia.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+    )
+
+    def fallback_language(self) -> str:
+        return self.tour.fallback_language() if self.tour else "en"
+
+    @property
+    def media(self) -> list[MediaItem]:
+        return [link.media for link in self.media_links]
+
+    def position_for(self, user) -> tuple[float, float] | None:
+        """Where the stop is shown: its own place, else its site's (rounded if approximate)."""
+        if self.lat is not None and self.lon is not None:
+            return self.lat, self.lon
+        if self.site is not None:
+            return self.site.position_for(user)
+        return None
+
+    def display_title(self, lang: str | None = None) -> str:
+        return self.text("title", lang) or (self.site.text("name", lang) if self.site else "")
+
+
+class StopMedia(db.Model):
+    """A media item shown at a stop, in order."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stop_id: Mapped[int] = mapped_column(ForeignKey("stop.id", ondelete="CASCADE"), index=True)
+    media_id: Mapped[int] = mapped_column(
+        ForeignKey("media_item.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    media: Mapped[MediaItem] = relationship()
+
+
+def media_visible_to(item: MediaItem, user) -> bool:
+    """May ``user`` see this item's web derivatives (never the original)?
+
+    Team members always may. Anyone else only when the item is publishable (ready, and
+    consent recorded or no people shown) and it is shown by a tour they may view, or
+    belongs to a public site.
+    """
+    if item.can_view(user):
+        return True
+    if not item.is_publishable:
+        return False
+    if item.site is not None and item.site.can_view(user):
+        return True
+    tours = (
+        db.session.query(Tour)
+        .join(Stop, Stop.tour_id == Tour.id)
+        .join(StopMedia, StopMedia.stop_id == Stop.id)
+        .filter(StopMedia.media_id == item.id)
+        .union(db.session.query(Tour).filter(Tour.cover_id == item.id))
+    )
+    return any(tour.can_view(user) for tour in tours)

@@ -1,0 +1,13 @@
+"""HTML pages, one blueprint per area."""
+
+
+def init_app(app) -> None:
+    from . import auth
+    from . import media
+    from . import public
+    from . import teams
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(teams.bp)
+    app.register_blueprint(media.bp)
