@@ -31,7 +31,10 @@ def authenticate_api_request() -> None:
 
 
 def make_blueprint(name: str, description: str) -> Blueprint:
-    """An API blueprint (its capitalised name is its OpenAPI tag): token or session authentication, CSRF only for cookie writes."""
+    """An API blueprint, tagged by its capitalised name in the OpenAPI document.
+
+    Token or session authentication; CSRF is checked only for writes made with the cookie.
+    """
     blp = Blueprint(name.capitalize(), f"tourbuilder.api.{name}", description=description)
     csrf.exempt(blp)
     blp.before_request(authenticate_api_request)

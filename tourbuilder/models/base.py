@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from datetime import UTC
+from enum import StrEnum  # noqa: F401  (re-exported for the models)
 
 from sqlalchemy import DateTime
 from sqlalchemy import Enum
@@ -49,11 +49,6 @@ def translated_column(**kwargs) -> Mapped[dict]:
 
 def json_list_column(**kwargs) -> Mapped[list]:
     return mapped_column(MutableList.as_mutable(JSON), default=list, nullable=False, **kwargs)
-
-
-class StrEnum(str, enum.Enum):
-    def __str__(self) -> str:
-        return self.value
 
 
 def enum_column_type(enum_class):
