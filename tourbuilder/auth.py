@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask import g
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -47,7 +48,7 @@ def protect_api_request() -> None:
 
     Requests signed with a bearer token carry no ambient credentials and skip it.
     """
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    if request.method in ("GET", "HEAD", "OPTIONS") or not current_app.config["WTF_CSRF_ENABLED"]:
         return
     if g.get("authenticated_by_token") or request.headers.get("Authorization"):
         return
