@@ -77,6 +77,7 @@ def app_config(database_url, tmp_path):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MEDIA_ROOT": str(tmp_path / "media"),
         "JOB_QUEUE_IMMEDIATE": True,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "WTF_CSRF_ENABLED": False,  # tests of CSRF itself turn it back on
         "TILE_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png",
     }

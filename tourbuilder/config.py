@@ -49,6 +49,8 @@ DEFAULTS = {
     "RTL_LANGUAGES": ["ar", "he", "fa", "ur"],
     "BABEL_DEFAULT_LOCALE": "en",
     "INVITATION_DAYS": 7,
+    # werkzeug's password hashing; tests use a cheap one.
+    "PASSWORD_HASH_METHOD": "scrypt",
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -9,6 +9,7 @@ from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
 from wtforms.validators import EqualTo
@@ -33,7 +34,7 @@ class LoginForm(FlaskForm):
 class InvitationForm(FlaskForm):
     role = SelectField(
         _l("Role"),
-        choices=[(str(role), label) for role, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()],
         default=str(Role.EDITOR),
     )
     email = EmailField(_l("Email (optional, for your records)"), validators=[Optional(), Email()])

@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask import current_app
+from flask import has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
@@ -108,7 +110,8 @@ class User(UserMixin, Timestamps, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -1,0 +1,144 @@
+import re
+from datetime import timedelta
+
+import pytest
+
+from tourbuilder.extensions import db
+from tourbuilder.models import Invitation
+from tourbuilder.models import Role
+from tourbuilder.models import User
+from tourbuilder.models import utcnow
+
+
+def test_login_logout(client, auth, make):
+    user = make.user()
+    response = auth.login(user)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
+    assert client.get("/dashboard").status_code == 200
+    auth.logout()
+    assert client.get("/dashboard").status_code == 302
+
+
+@pytest.mark.parametrize("password", ["wrong password", ""])
+def test_login_refused_with_wrong_password(client, auth, make, password):
+    user = make.user()
+    response = auth.login(user, password=password)
+    assert response.status_code in (200, 401)
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_inactive_user_cannot_sign_in(client, auth, make):
+    user = make.user(active=False)
+    auth.login(user)
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_login_ignores_offsite_next(client, make):
+    user = make.user()
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.post(
+            f"/login?next={target}",
+            data={"email": user.email, "password": "correct horse battery"},
+        )
+        assert response.headers["Location"].endswith("/dashboard"), target
+        client.post("/logout")
+
+
+def test_password_is_hashed(app, make):
+    user = make.user()
+    with app.app_context():
+        stored = db.session.get(User, user.id).password_hash
+    assert "correct horse" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_session_cookie_flags(client, auth, make):
+    response = auth.login(make.user())
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_forms_need_csrf_token(app, client, make):
+    app.config["WTF_CSRF_ENABLED"] = True
+    user = make.user()
+    response = client.post(
+        "/login", data={"email": user.email, "password": "correct horse battery"}
+    )
+    assert response.status_code == 400
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": "correct horse battery", "csrf_token": token},
+    )
+    assert response.status_code == 302
+
+
+def _invite(client, auth, team, admin, role="editor"):
+    auth.login(admin)
+    page = client.post(f"/teams/{team.id}/invitations", data={"role": role, "email": ""})
+    assert page.status_code == 200
+    link = re.search(r'value="(http://localhost/invite/[^"]+)"', page.get_data(as_text=True))
+    auth.logout()
+    return link.group(1).removeprefix("http://localhost")
+
+
+def test_invitation_creates_account_with_role(app, client, auth, make):
+    team = make.team()
+    admin = make.user(team, Role.ADMIN)
+    path = _invite(client, auth, team, admin, role="facilitator")
+    assert client.get(path).status_code == 200
+    response = client.post(
+        path,
+        data={
+            "name": "Amira",
+            "email": "Amira@Example.org",
+            "password": "a long enough password",
+            "confirm": "a long enough password",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalars(db.select(User).filter_by(email="amira@example.org")).one()
+        assert user.role_in(team.id) is Role.FACILITATOR
+    # the link works once
+    client.post("/logout")
+    assert client.get(path).status_code == 410
+
+
+def test_existing_user_joins_through_link(app, client, auth, make):
+    team = make.team()
+    admin = make.user(team, Role.ADMIN)
+    other = make.user(make.team())
+    path = _invite(client, auth, team, admin)
+    auth.login(other)
+    assert client.post(path).status_code == 302
+    with app.app_context():
+        assert db.session.get(User, other.id).role_in(team.id) is Role.EDITOR
+
+
+def test_expired_and_revoked_invitations_refused(app, client, make):
+    team = make.team()
+    admin = make.user(team, Role.ADMIN)
+    with app.app_context():
+        old, old_token = Invitation.create(
+            team, Role.EDITOR, db.session.get(User, admin.id), utcnow() - timedelta(minutes=1)
+        )
+        revoked, revoked_token = Invitation.create(
+            team, Role.EDITOR, db.session.get(User, admin.id), utcnow() + timedelta(days=1)
+        )
+        revoked.revoked_at = utcnow()
+        db.session.add_all([db.session.merge(old), db.session.merge(revoked)])
+        db.session.commit()
+    assert client.get(f"/invite/{old_token}").status_code == 410
+    assert client.get(f"/invite/{revoked_token}").status_code == 410
+    assert client.get("/invite/not-a-token").status_code == 404
+
+
+def test_invitation_token_is_not_stored(app, client, auth, make):
+    team = make.team()
+    admin = make.user(team, Role.ADMIN)
+    path = _invite(client, auth, team, admin)
+    token = path.rsplit("/", 1)[1]
+    with app.app_context():
+        inv = db.session.scalars(db.select(Invitation)).one()
+        assert inv.token_hash != token and token not in inv.token_hash
