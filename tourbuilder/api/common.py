@@ -13,11 +13,16 @@ from flask import request
 from flask_login import current_user
 from flask_smorest import abort
 from flask_smorest import Blueprint
+from sqlalchemy import func
+from sqlalchemy import select
 
 from ..auth import load_user_from_token
 from ..auth import protect_api_request
 from ..extensions import csrf
 from ..extensions import db
+from ..models import Team
+from ..models.teams import can_edit_team_content
+from .schemas import LANGUAGE_RE
 
 
 def authenticate_api_request() -> None:
@@ -28,6 +33,9 @@ def authenticate_api_request() -> None:
             abort(401, message="The API token is missing, malformed or revoked.")
         g._login_user = user  # Flask-Login's per-request user: the token wins over a cookie
     protect_api_request()
+    lang = request.args.get("lang")
+    if lang is not None and not LANGUAGE_RE.match(lang):
+        field_error("lang", "Not a language code such as 'en' or 'pt-BR'.", location="query")
 
 
 def make_blueprint(name: str, description: str) -> Blueprint:
@@ -63,3 +71,32 @@ def load_or_404(model, ident: int, action: str = "view"):
             abort(401, message="Sign in or send an API token.")
         abort(403, message=f"You may not {action} this {model.__name__.lower()}.")
     return obj
+
+
+def team_for_new_content(team_id: int) -> Team:
+    """The team a new site, tour or media item goes to; the caller must edit its content.
+
+    :raise 401: nobody is signed in.
+    :raise 422: no such team (a field error on ``team_id``).
+    :raise 403: the caller is not an editor or admin of the team.
+    """
+    user = require_user()
+    team = db.session.get(Team, team_id)
+    if team is None:
+        abort(422, errors={"json": {"team_id": [f"No team with id {team_id}."]}})
+    if not can_edit_team_content(user, team.id):
+        abort(403, message="Only editors and admins of the team add content to it.")
+    return team
+
+
+def field_error(field: str, message: str, location: str = "json"):
+    """:raise 422: with one field message, in the shape webargs gives validation errors."""
+    abort(422, message="The request is not valid.", errors={location: {field: [message]}})
+
+
+def paginate(query, pagination_parameters) -> list:
+    """One page of a ``select()``; sets the item count for the ``X-Pagination`` header."""
+    count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pagination_parameters.item_count = count
+    page = query.offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)
+    return db.session.scalars(page).all()

@@ -1,7 +1,187 @@
-"""Media: ``/api/v1/media``."""
+"""Media: ``/api/v1/media``, a team's library of photos, videos, panoramas and sound.
+
+Originals are private: their storage key is never shown and no URL serves them. Clients
+get the web derivatives at ``/media/{id}/{variant}`` once processing made them.
+"""
 
 from __future__ import annotations
 
-from .common import make_blueprint
+from flask.views import MethodView
+from flask_login import current_user
+from marshmallow import fields
+from marshmallow import Schema
+from marshmallow import validate
+from sqlalchemy import select
 
-blp = make_blueprint("media", "Media")
+from .. import library
+from ..extensions import db
+from ..models import Consent
+from ..models import MediaItem
+from ..models import MediaKind
+from ..models import MediaStatus
+from ..models.teams import is_site_admin
+from ..tours import team_site
+from ..tours import TourError
+from . import schemas
+from .common import field_error
+from .common import load_or_404
+from .common import make_blueprint
+from .common import paginate
+from .common import require_user
+from .common import team_for_new_content
+
+blp = make_blueprint("media", "Media: each team's library. Members see it; editors change it.")
+
+
+class UploadFile(Schema):
+    file = fields.Raw(
+        required=True,
+        metadata={"type": "string", "format": "binary", "description": "The file"},
+    )
+
+
+class UploadForm(Schema):
+    team_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class MediaFields(Schema):
+    caption = schemas.Translated(max_length=2_000)
+    alt_text = schemas.Translated(max_length=1_000)
+    credit = fields.String(validate=validate.Length(max=300))
+    licence = fields.String(validate=validate.Length(max=100))
+    consent = fields.Enum(Consent, by_value=True)
+    site_id = schemas.Id(allow_none=True)
+    lat = schemas.Latitude(allow_none=True)
+    lon = schemas.Longitude(allow_none=True)
+    location_confirmed = fields.Boolean()
+
+
+class MediaSchema(Schema):
+    id = fields.Integer()
+    team_id = fields.Integer()
+    site_id = fields.Integer(allow_none=True)
+    kind = fields.Enum(MediaKind, by_value=True)
+    status = fields.Enum(MediaStatus, by_value=True)
+    error = fields.String()
+    progress = fields.Float()
+    name = fields.String(
+        attribute="original_name", metadata={"description": "The uploaded file's name, as text"}
+    )
+    mime = fields.String()
+    size = fields.Integer()
+    width = fields.Integer(allow_none=True)
+    height = fields.Integer(allow_none=True)
+    duration = fields.Float(allow_none=True)
+    caption = fields.Dict()
+    caption_text = schemas.ResolvedText("caption")
+    alt_text = fields.Dict()
+    alt_text_text = schemas.ResolvedText("alt_text")
+    credit = fields.String()
+    licence = fields.String()
+    consent = fields.Enum(Consent, by_value=True)
+    captured_at = fields.DateTime(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    location_confirmed = fields.Boolean()
+    publishable = fields.Boolean(attribute="is_publishable")
+    derivatives = fields.Function(
+        lambda item: {variant: f"/media/{item.id}/{variant}" for variant in item.derivatives},
+        metadata={"description": "URL of each web derivative, by variant"},
+    )
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class UploadedSchema(MediaSchema):
+    duplicate = fields.Boolean(metadata={"description": "The team already had this file"})
+
+
+class MediaFilterArgs(schemas.TeamFilterArgs):
+    status = fields.Enum(MediaStatus, by_value=True)
+    kind = fields.Enum(MediaKind, by_value=True)
+
+
+@blp.route("/media")
+class Media(MethodView):
+    @blp.arguments(MediaFilterArgs, location="query")
+    @blp.response(200, MediaSchema(many=True))
+    @blp.alt_response(401, description="Not signed in")
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List the media of your teams."""
+        user = require_user()
+        query = select(MediaItem)
+        if not is_site_admin(user):
+            query = query.where(MediaItem.team_id.in_(user.team_ids() or {0}))
+        for name in ("team_id", "status", "kind"):
+            if name in args:
+                query = query.where(getattr(MediaItem, name) == args[name])
+        return paginate(query.order_by(MediaItem.id.desc()), pagination_parameters)
+
+    @blp.arguments(UploadForm, location="form")
+    @blp.arguments(UploadFile, location="files")
+    @blp.response(201, UploadedSchema, description="Stored; processing is queued")
+    @blp.alt_response(200, schema=UploadedSchema, description="The team already has this file")
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    def post(self, form, files, **kwargs):
+        """Upload a file (multipart: ``file`` and ``team_id``; editors of the team).
+
+        The same bytes uploaded again to the same team give the existing item (200,
+        ``"duplicate": true``).
+        """
+        team = team_for_new_content(form["team_id"])
+        upload = files["file"]
+        try:
+            item, created = library.store_upload(
+                team, upload.stream, upload.filename, current_user, upload.mimetype or ""
+            )
+        except library.UploadError as exc:
+            field_error("file", str(exc), location="files")
+        item.duplicate = not created
+        return item, 201 if created else 200
+
+
+@blp.route("/media/<int:media_id>")
+class MediaById(MethodView):
+    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.response(200, MediaSchema)
+    @blp.alt_response(404, description="No such item in your teams")
+    def get(self, args, media_id):
+        """Show a media item of your team, with its processing status."""
+        return load_or_404(MediaItem, media_id)
+
+    @blp.arguments(MediaFields)
+    @blp.response(200, MediaSchema)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such item in your teams")
+    def patch(self, data, media_id):
+        """Edit captions, credit, licence, consent, site and position."""
+        item = load_or_404(MediaItem, media_id, "edit")
+        language = item.team.default_language
+        for name in ("caption", "alt_text"):
+            if name in data:
+                value = schemas.merge_translations(getattr(item, name), data.pop(name), language)
+                setattr(item, name, value)
+        if "site_id" in data:
+            try:
+                item.site = team_site(item.team_id, data.pop("site_id"))
+            except TourError as exc:
+                db.session.rollback()
+                field_error(exc.field, exc.message)
+        for name, value in data.items():
+            setattr(item, name, value)
+        if (item.lat is None) != (item.lon is None):
+            db.session.rollback()
+            field_error("lat", "Give both lat and lon, or neither.")
+        db.session.commit()
+        return item
+
+    @blp.response(204)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such item in your teams")
+    def delete(self, media_id):
+        """Delete a media item and its files; stops showing it lose it."""
+        library.delete_media(load_or_404(MediaItem, media_id, "edit"))

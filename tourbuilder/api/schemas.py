@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import re
 
+from flask import request
 from marshmallow import fields
+from marshmallow import Schema
+from marshmallow import validate
 from marshmallow import ValidationError
 
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+MAX_LANGUAGES = 20
 
 
 class LanguageCode(fields.String):
     """A BCP 47 language tag such as ``en``, ``ar`` or ``pt-BR``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Length(max=35), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -24,7 +31,7 @@ class Translated(fields.Dict):
     """Text in several languages: ``{"en": "Market", "es": "Mercado"}``.
 
     A plain string is accepted too and taken as the text in the fallback language
-    (``"default_language"`` of the request or the team).
+    (the team's or the tour's first language); see :func:`resolve_plain_text`.
     """
 
     def __init__(self, max_length: int = 100_000, **kwargs):
@@ -33,9 +40,9 @@ class Translated(fields.Dict):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):
-            value = {"": value}
-            result = {"": self._check_length(value[""])}
-            return result
+            return {"": self._check_length(value)}
+        if isinstance(value, dict) and len(value) > MAX_LANGUAGES:
+            raise ValidationError(f"At most {MAX_LANGUAGES} languages.")
         result = super()._deserialize(value, attr, data, **kwargs)
         for text in result.values():
             self._check_length(text)
@@ -55,7 +62,40 @@ def resolve_plain_text(values: dict, language: str) -> dict:
     return values
 
 
-class Latitude(fields.Float):
+def merge_translations(current: dict, update: dict, language: str) -> dict:
+    """``current`` with the languages in ``update`` set; an empty text removes a language."""
+    merged = dict(current or {})
+    for lang, text in resolve_plain_text(update, language).items():
+        if text:
+            merged[lang] = text
+        else:
+            merged.pop(lang, None)
+    return merged
+
+
+def requested_language() -> str | None:
+    """The ``?lang=`` of the request (validated by the API's ``before_request``)."""
+    lang = request.args.get("lang")
+    return lang if lang and LANGUAGE_RE.match(lang) else None
+
+
+class ResolvedText(fields.Function):
+    """Output only: the text of a translated field in ``?lang=``, else the fallback."""
+
+    def __init__(self, field: str, **kwargs):
+        super().__init__(lambda obj: obj.text(field, requested_language()), **kwargs)
+
+
+class StrictNumberMixin:
+    """Coordinates are JSON numbers: ``"45.1"``, ``true`` or ``NaN`` are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ValidationError("Send a number.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Latitude(StrictNumberMixin, fields.Float):
     def __init__(self, **kwargs):
         super().__init__(allow_nan=False, **kwargs)
 
@@ -66,7 +106,7 @@ class Latitude(fields.Float):
         return value
 
 
-class Longitude(fields.Float):
+class Longitude(StrictNumberMixin, fields.Float):
     def __init__(self, **kwargs):
         super().__init__(allow_nan=False, **kwargs)
 
@@ -75,3 +115,19 @@ class Longitude(fields.Float):
         if value is not None and not -180 <= value <= 180:
             raise ValidationError("Longitude must be between -180 and 180.")
         return value
+
+
+class Id(fields.Integer):
+    """A database id: a positive JSON integer (``"3"`` and ``3.5`` are refused)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=1, max=2**31 - 1))
+        super().__init__(strict=True, **kwargs)
+
+
+class LangArgs(Schema):
+    lang = LanguageCode(metadata={"description": "Language of the resolved ``*_text`` fields"})
+
+
+class TeamFilterArgs(LangArgs):
+    team_id = Id(metadata={"description": "Only this team's"})

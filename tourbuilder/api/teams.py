@@ -63,13 +63,72 @@ class Teams(MethodView):
         return team
 
 
+class TeamUpdate(TeamSchema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    country = fields.String(
+        validate=validate.Regexp(r"^([A-Z]{2})?$", error="Use a two-letter country code.")
+    )
+    languages = fields.List(schemas.LanguageCode(), validate=validate.Length(max=20))
+
+
+class MemberSchema(Schema):
+    user_id = fields.Integer()
+    name = fields.String(attribute="user.display_name")
+    role = fields.String()
+
+
+def load_team(team_id: int, manage: bool = False) -> Team:
+    """Anyone sees a team; only its admins (and site admins) manage it.
+
+    :raise 404: no such team.
+    :raise 401: ``manage`` and nobody is signed in.
+    :raise 403: ``manage`` and the user is not an admin of the team.
+    """
+    team = db.session.get(Team, team_id)
+    if team is None:
+        abort(404, message=f"No team with id {team_id}.")
+    if manage and not team.can_manage(require_user()):
+        abort(403, message="Only admins of the team change it.")
+    return team
+
+
 @blp.route("/teams/<int:team_id>")
 class TeamById(MethodView):
     @blp.response(200, TeamSchema)
     @blp.alt_response(404, description="No such team")
     def get(self, team_id):
         """Show a team."""
-        team = db.session.get(Team, team_id)
-        if team is None:
-            abort(404, message=f"No team with id {team_id}.")
+        return load_team(team_id)
+
+    @blp.arguments(TeamUpdate)
+    @blp.response(200, TeamSchema)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Only team admins change a team")
+    @blp.alt_response(404, description="No such team")
+    @blp.alt_response(409, description="A team with this name exists")
+    def patch(self, data, team_id):
+        """Change a team's name, country or languages (team admins)."""
+        team = load_team(team_id, manage=True)
+        name = data.get("name")
+        if name and name != team.name:
+            if db.session.scalar(select(Team).where(Team.name == name)):
+                abort(409, message=f"A team named {name!r} already exists.")
+        for field, value in data.items():
+            setattr(team, field, value)
+        db.session.commit()
         return team
+
+
+@blp.route("/teams/<int:team_id>/members")
+class TeamMembers(MethodView):
+    @blp.response(200, MemberSchema(many=True))
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Only members see the members")
+    @blp.alt_response(404, description="No such team")
+    def get(self, team_id):
+        """List a team's members and their roles (members of the team)."""
+        team = load_team(team_id)
+        user = require_user()
+        if not team.can_view_members(user):
+            abort(403, message="Only members of the team see its members.")
+        return sorted(team.memberships, key=lambda m: (m.role != Role.ADMIN, m.user_id))

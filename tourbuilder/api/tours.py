@@ -1,7 +1,332 @@
-"""Tours: ``/api/v1/tours``."""
+"""Tours and their stops: ``/api/v1/tours`` and ``/api/v1/tours/{id}/stops``."""
 
 from __future__ import annotations
 
-from .common import make_blueprint
+from flask import request
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import abort
+from marshmallow import fields
+from marshmallow import post_dump
+from marshmallow import Schema
+from marshmallow import validate
+from marshmallow import ValidationError
+from sqlalchemy import or_
+from sqlalchemy import select
 
-blp = make_blueprint("tours", "Tours")
+from .. import tours as domain
+from ..extensions import db
+from ..models import Stop
+from ..models import Tour
+from ..models import TourVisibility
+from ..models.teams import is_site_admin
+from ..text import render_markdown
+from . import schemas
+from .common import field_error
+from .common import load_or_404
+from .common import make_blueprint
+from .common import paginate
+from .common import team_for_new_content
+from .sites import not_blank
+
+blp = make_blueprint(
+    "tours",
+    "Tours and their stops. Public tours are listed for everyone; unlisted ones are reached "
+    "by id or link; drafts and workshop tours only by the team.",
+)
+
+
+class TourFields(Schema):
+    title = schemas.Translated(max_length=200, validate=not_blank)
+    summary = schemas.Translated(max_length=5_000)
+    slug = fields.String(validate=validate.Length(min=1, max=domain.SLUG_MAX))
+    theme = fields.String(validate=validate.Length(min=1, max=40))
+    languages = fields.List(schemas.LanguageCode(), validate=validate.Length(max=20))
+    visibility = fields.Enum(TourVisibility, by_value=True)
+    cover_id = schemas.Id(allow_none=True)
+
+
+class TourCreate(TourFields):
+    team_id = schemas.Id(required=True)
+    title = schemas.Translated(max_length=200, validate=not_blank, required=True)
+
+
+class TourSchema(Schema):
+    id = fields.Integer()
+    team_id = fields.Integer()
+    slug = fields.String()
+    title = fields.Dict()
+    title_text = schemas.ResolvedText("title")
+    summary = fields.Dict()
+    summary_text = schemas.ResolvedText("summary")
+    theme = fields.String()
+    languages = fields.List(fields.String())
+    visibility = fields.Enum(TourVisibility, by_value=True)
+    published_at = fields.DateTime(allow_none=True)
+    cover_id = fields.Integer(allow_none=True)
+    stop_ids = fields.Function(lambda tour: [stop.id for stop in tour.stops])
+    url = fields.Function(lambda tour: f"/tours/{tour.slug}")
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class TourFilterArgs(schemas.TeamFilterArgs):
+    visibility = fields.Enum(TourVisibility, by_value=True)
+
+
+class StopFields(Schema):
+    site_id = schemas.Id(allow_none=True)
+    lat = schemas.Latitude(allow_none=True)
+    lon = schemas.Longitude(allow_none=True)
+    title = schemas.Translated(max_length=200)
+    narrative = schemas.Translated(max_length=50_000, metadata={"description": "Markdown"})
+    presenter_notes = schemas.Translated(max_length=20_000)
+    zoom = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=22))
+    layout = fields.String(validate=validate.Length(max=40))
+    media_ids = fields.List(schemas.Id(), validate=validate.Length(max=100))
+
+
+class LocationSchema(Schema):
+    lat = fields.Float()
+    lon = fields.Float()
+
+
+class StopSchema(Schema):
+    id = fields.Integer()
+    tour_id = fields.Integer()
+    position = fields.Integer()
+    site_id = fields.Integer(allow_none=True)
+    lat = fields.Float(allow_none=True, metadata={"description": "The stop's own place"})
+    lon = fields.Float(allow_none=True)
+    location = fields.Function(
+        lambda stop: _location(stop),
+        metadata={"description": "Where the stop is shown: its place, else its site's"},
+    )
+    title = fields.Dict()
+    title_text = fields.Function(lambda stop: stop.display_title(schemas.requested_language()))
+    narrative = fields.Dict(metadata={"description": "Markdown, by language"})
+    narrative_text = schemas.ResolvedText("narrative")
+    narrative_html = fields.Function(
+        lambda stop: render_markdown(stop.text("narrative", schemas.requested_language())),
+        metadata={"description": "The resolved narrative as sanitised HTML"},
+    )
+    presenter_notes = fields.Dict(
+        metadata={"description": "Only for those who may present the tour"}
+    )
+    zoom = fields.Integer(allow_none=True)
+    layout = fields.String()
+    media_ids = fields.Function(lambda stop: [link.media_id for link in stop.media_links])
+
+    @post_dump(pass_original=True)
+    def hide_presenter_notes(self, data, stop, **kwargs):
+        if not stop.tour.can_present(current_user):
+            data.pop("presenter_notes", None)
+        return data
+
+
+def _location(stop: Stop) -> dict | None:
+    position = stop.position_for(current_user)
+    return {"lat": position[0], "lon": position[1]} if position else None
+
+
+def visible_tours(user):
+    """Public tours and every tour of the user's teams (all tours for site admins)."""
+    query = select(Tour)
+    if is_site_admin(user):
+        return query
+    public = Tour.visibility == TourVisibility.PUBLIC
+    if user.is_authenticated and user.team_ids():
+        return query.where(or_(public, Tour.team_id.in_(user.team_ids())))
+    return query.where(public)
+
+
+def translate_fields(data: dict, current: object | None, language: str, names) -> None:
+    """Turn translated inputs into dicts, merged into ``current``'s values when given."""
+    for name in names:
+        if name in data:
+            existing = getattr(current, name) if current is not None else {}
+            data[name] = schemas.merge_translations(existing, data[name], language)
+
+
+def call_domain(fn, *args, **kwargs):
+    """Run a domain operation, answering its refusals.
+
+    :raise 422: :class:`~tourbuilder.tours.TourError`, as a field error.
+    :raise 409: :class:`~tourbuilder.tours.PublishError`, listing the problems.
+    """
+    try:
+        return fn(*args, **kwargs)
+    except domain.TourError as exc:
+        db.session.rollback()
+        field_error(exc.field, exc.message)
+    except domain.PublishError as exc:
+        db.session.rollback()
+        abort(
+            409,
+            message="The tour cannot be published yet: " + " ".join(exc.problems),
+            errors={"visibility": exc.problems},
+        )
+
+
+@blp.route("/tours")
+class Tours(MethodView):
+    @blp.arguments(TourFilterArgs, location="query")
+    @blp.response(200, TourSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List public tours and all tours of your teams."""
+        query = visible_tours(current_user)
+        if "team_id" in args:
+            query = query.where(Tour.team_id == args["team_id"])
+        if "visibility" in args:
+            query = query.where(Tour.visibility == args["visibility"])
+        return paginate(query.order_by(Tour.id), pagination_parameters)
+
+    @blp.arguments(TourCreate)
+    @blp.response(201, TourSchema)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(409, description="Publish checks failed")
+    def post(self, data):
+        """Create a tour (editors of the team); the slug is made from the title if absent."""
+        team = team_for_new_content(data.pop("team_id"))
+        language = (data.get("languages") or [team.default_language])[0]
+        translate_fields(data, None, language, ("title", "summary"))
+        tour = call_domain(domain.create_tour, team, **data)
+        db.session.commit()
+        return tour
+
+
+@blp.route("/tours/<int:tour_id>")
+class TourById(MethodView):
+    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.response(200, TourSchema)
+    @blp.alt_response(404, description="No such tour, or one you may not see")
+    def get(self, args, tour_id):
+        """Show a tour."""
+        return load_or_404(Tour, tour_id)
+
+    @blp.arguments(TourFields)
+    @blp.response(200, TourSchema)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such tour, or one you may not see")
+    @blp.alt_response(409, description="Publish checks failed")
+    def patch(self, data, tour_id):
+        """Change a tour. Publishing (``public``, ``unlisted``) runs the publish checks."""
+        tour = load_or_404(Tour, tour_id, "edit")
+        translate_fields(data, tour, tour.fallback_language(), ("title", "summary"))
+        call_domain(domain.update_tour, tour, **data)
+        db.session.commit()
+        return tour
+
+    @blp.response(204)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such tour, or one you may not see")
+    def delete(self, tour_id):
+        """Delete a tour and its stops (its media stay in the library)."""
+        tour = load_or_404(Tour, tour_id, "edit")
+        db.session.delete(tour)
+        db.session.commit()
+
+
+def load_stop(tour: Tour, stop_id: int) -> Stop:
+    """:raise 404: no such stop in this tour."""
+    stop = db.session.get(Stop, stop_id)
+    if stop is None or stop.tour_id != tour.id:
+        abort(404, message=f"No stop with id {stop_id} in this tour.")
+    return stop
+
+
+STOP_TEXTS = ("title", "narrative", "presenter_notes")
+
+
+@blp.route("/tours/<int:tour_id>/stops")
+class Stops(MethodView):
+    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.response(200, StopSchema(many=True))
+    @blp.alt_response(404, description="No such tour, or one you may not see")
+    def get(self, args, tour_id):
+        """List a tour's stops in order (not paginated)."""
+        return load_or_404(Tour, tour_id).stops
+
+    @blp.arguments(StopFields)
+    @blp.response(201, StopSchema)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such tour, or one you may not see")
+    def post(self, data, tour_id):
+        """Add a stop at the end. Its site and media must belong to the tour's team."""
+        tour = load_or_404(Tour, tour_id, "edit")
+        translate_fields(data, None, tour.fallback_language(), STOP_TEXTS)
+        stop = call_domain(domain.add_stop, tour, **data)
+        db.session.commit()
+        return stop
+
+
+@blp.route("/tours/<int:tour_id>/stops/order")
+class StopOrder(MethodView):
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "array", "items": {"type": "integer"}},
+                    "example": [3, 1, 2],
+                }
+            },
+        }
+    )
+    @blp.response(200, StopSchema(many=True))
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such tour, or one you may not see")
+    @blp.alt_response(422, description="Not a permutation of the tour's stop ids")
+    def put(self, tour_id):
+        """Reorder the stops: the body lists every stop id of the tour once, in order."""
+        tour = load_or_404(Tour, tour_id, "edit")
+        body = request.get_json(silent=True)
+        if not isinstance(body, list):
+            field_error("stop_ids", "Send a JSON list of stop ids, such as [3, 1, 2].")
+        try:
+            stop_ids = fields.List(schemas.Id()).deserialize(body)
+        except ValidationError:
+            field_error("stop_ids", "Every stop id is a positive integer.")
+        call_domain(domain.reorder_stops, tour, stop_ids)
+        db.session.commit()
+        return tour.stops
+
+
+@blp.route("/tours/<int:tour_id>/stops/<int:stop_id>")
+class StopById(MethodView):
+    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.response(200, StopSchema)
+    @blp.alt_response(404, description="No such stop, or a tour you may not see")
+    def get(self, args, tour_id, stop_id):
+        """Show a stop; presenter notes only for those who may present the tour."""
+        return load_stop(load_or_404(Tour, tour_id), stop_id)
+
+    @blp.arguments(StopFields)
+    @blp.response(200, StopSchema)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such stop, or a tour you may not see")
+    def patch(self, data, tour_id, stop_id):
+        """Change a stop; ``media_ids`` replaces its media, in order."""
+        tour = load_or_404(Tour, tour_id, "edit")
+        stop = load_stop(tour, stop_id)
+        translate_fields(data, stop, tour.fallback_language(), STOP_TEXTS)
+        call_domain(domain.update_stop, stop, **data)
+        db.session.commit()
+        return stop
+
+    @blp.response(204)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such stop, or a tour you may not see")
+    def delete(self, tour_id, stop_id):
+        """Delete a stop; the others close up."""
+        tour = load_or_404(Tour, tour_id, "edit")
+        domain.remove_stop(tour, load_stop(tour, stop_id))
+        db.session.commit()

@@ -1,0 +1,171 @@
+"""Fixtures for the API tests: a small world of two teams, every role, and API callers.
+
+CSRF: ``csrf_enabled`` is False by default here (API writes with a session cookie would
+need a token from a page); a test turns it on with
+``@pytest.mark.parametrize("csrf_enabled", [True])``.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from tourbuilder.extensions import db
+from tourbuilder.models import ApiToken
+from tourbuilder.models import Consent
+from tourbuilder.models import MediaItem
+from tourbuilder.models import MediaStatus
+from tourbuilder.models import Role
+from tourbuilder.models import SiteVisibility
+from tourbuilder.models import StopMedia
+from tourbuilder.models import Tour
+from tourbuilder.models import TourVisibility
+
+PASSWORD = "correct horse battery"  # the factories' password (tests/conftest.py)
+ACTORS = ("anon", "other", "facilitator", "editor", "admin", "site_admin")
+
+
+@pytest.fixture
+def csrf_enabled():
+    return False
+
+
+@pytest.fixture
+def app_config(app_config, csrf_enabled):
+    return {**app_config, "WTF_CSRF_ENABLED": csrf_enabled}
+
+
+def create_token(app, user) -> str:
+    with app.app_context():
+        row, token = ApiToken.create(db.session.merge(user), "test")
+        db.session.add(row)
+        db.session.commit()
+    return token
+
+
+@pytest.fixture
+def world(app, make):
+    """Team A with a facilitator, an editor and an admin; team B with an editor; a site
+    admin. Team A owns draft and public sites, a tour of each visibility (two stops each)
+    and a publishable media item shown by the public tour."""
+    team = make.team(name="Team A", languages=["es", "en"])
+    other_team = make.team(name="Team B", languages=["el", "en"])
+    users = {
+        "facilitator": make.user(team, Role.FACILITATOR),
+        "editor": make.user(team, Role.EDITOR),
+        "admin": make.user(team, Role.ADMIN),
+        "other": make.user(other_team, Role.EDITOR),
+        "site_admin": make.user(is_site_admin=True),
+    }
+    draft_site = make.site(team, visibility=SiteVisibility.DRAFT)
+    public_site = make.site(
+        team,
+        visibility=SiteVisibility.PUBLIC,
+        approximate_location=True,
+        lat=37.38456,
+        lon=-5.98765,
+    )
+    other_site = make.site(other_team, visibility=SiteVisibility.DRAFT)
+    tours = {v.value: make.tour(team, visibility=v) for v in TourVisibility}
+    other_tour = make.tour(other_team, visibility=TourVisibility.DRAFT)
+    with app.app_context():
+        media = MediaItem(
+            team_id=team.id,
+            kind="photo",
+            status=MediaStatus.READY,
+            consent=Consent.NO_PEOPLE,
+            original_name="market.jpg",
+            original_key="originals/ab/" + "ab" * 32,
+            sha256="ab" * 32,
+        )
+        other_media = MediaItem(
+            team_id=other_team.id, kind="photo", original_name="b.jpg", sha256="cd" * 32
+        )
+        db.session.add_all([media, other_media])
+        db.session.flush()
+        public_tour = db.session.get(Tour, tours["public"].id)
+        public_tour.stops[0].media_links.append(StopMedia(media_id=media.id))
+        public_tour.stops[0].presenter_notes = {"en": "Ask about the cooperative."}
+        db.session.commit()
+        media_id, other_media_id = media.id, other_media.id
+    tokens = {name: create_token(app, user) for name, user in users.items()}
+    with app.app_context():
+        stop_ids = {
+            name: [s.id for s in db.session.get(Tour, t.id).stops] for name, t in tours.items()
+        }
+    return SimpleNamespace(
+        team=team,
+        other_team=other_team,
+        users=users,
+        tokens=tokens,
+        draft_site=draft_site,
+        public_site=public_site,
+        other_site=other_site,
+        tours=tours,
+        other_tour=other_tour,
+        stop_ids=stop_ids,
+        media_id=media_id,
+        other_media_id=other_media_id,
+    )
+
+
+class Api:
+    """Calls the API as an actor: ``anon``, a name from ``world.users`` by bearer token,
+    or ``session:<name>`` signed in with the session cookie."""
+
+    def __init__(self, app, world):
+        self.app = app
+        self.world = world
+
+    def client_for(self, actor: str):
+        client = self.app.test_client()
+        headers = {}
+        if actor.startswith("session:"):
+            name = actor.removeprefix("session:")
+            login(client, self.world.users[name].email)
+        elif actor != "anon":
+            headers["Authorization"] = f"Bearer {self.world.tokens[actor]}"
+        return client, headers
+
+    def call(self, actor: str, method: str, url: str, **kwargs):
+        client, headers = self.client_for(actor)
+        headers.update(kwargs.pop("headers", {}))
+        return client.open(url, method=method, headers=headers, **kwargs)
+
+    def get(self, actor, url, **kw):
+        return self.call(actor, "GET", url, **kw)
+
+    def post(self, actor, url, **kw):
+        return self.call(actor, "POST", url, **kw)
+
+    def patch(self, actor, url, **kw):
+        return self.call(actor, "PATCH", url, **kw)
+
+    def put(self, actor, url, **kw):
+        return self.call(actor, "PUT", url, **kw)
+
+    def delete(self, actor, url, **kw):
+        return self.call(actor, "DELETE", url, **kw)
+
+
+def csrf_token_from(html: str) -> str | None:
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return found.group(1) if found else None
+
+
+def login(client, email: str):
+    """Sign in through the login form (with its CSRF token when the page carries one)."""
+    data = {"email": email, "password": PASSWORD}
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    if token:
+        data["csrf_token"] = token
+    response = client.post("/login", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def api(app, world):
+    return Api(app, world)
