@@ -161,3 +161,7 @@ def init_app(app) -> None:
         check_command,
     ):
         app.cli.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

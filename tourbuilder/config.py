@@ -60,6 +60,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024**3,
     "WTF_CSRF_TIME_LIMIT": None,
     "JOB_QUEUE_IMMEDIATE": False,
+    "JOB_QUEUE_NAME": "tourbuilder",
     "JOB_WORKERS": 2,
     "API_TITLE": "tourbuilder API",
     "API_VERSION": "v1",

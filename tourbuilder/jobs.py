@@ -27,15 +27,16 @@ class JobQueue:
     def __init__(self, app):
         self.app = app
         config = app.config
+        name = config["JOB_QUEUE_NAME"]
         if config.get("JOB_QUEUE_IMMEDIATE"):
-            self.huey = MemoryHuey("tourbuilder", immediate=True)
+            self.huey = MemoryHuey(name, immediate=True)
             self.backend = "immediate"
         elif config.get("REDIS_URL"):
-            self.huey = RedisHuey("tourbuilder", url=config["REDIS_URL"])
+            self.huey = RedisHuey(name, url=config["REDIS_URL"])
             self.backend = "redis"
         else:
             path = config.get("JOB_DB_PATH") or str(Path(app.instance_path) / "jobs.db")
-            self.huey = SqliteHuey("tourbuilder", filename=path)
+            self.huey = SqliteHuey(name, filename=path)
             self.backend = "sqlite"
         self.tasks = {}
 

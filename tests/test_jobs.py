@@ -1,0 +1,86 @@
+"""The job queue, embedded (SQLite, consumer thread in-process) and Redis (separate worker)."""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+import redis
+
+from tourbuilder import create_app
+from tourbuilder.jobs import get_queue
+
+REDIS_URL = os.environ.get("TOURBUILDER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_problem():
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return str(exc)
+    return None
+
+
+REDIS_PROBLEM = _redis_problem()
+if os.environ.get("TOURBUILDER_REQUIRE_REDIS") == "1" and REDIS_PROBLEM:
+    raise RuntimeError(f"TOURBUILDER_REQUIRE_REDIS=1 but Redis is unreachable: {REDIS_PROBLEM}")
+
+
+def _app(tmp_path, **config):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "JOB_QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
+            **config,
+        }
+    )
+
+
+def test_embedded_queue_runs_jobs_in_process(tmp_path):
+    app = _app(tmp_path)
+    with app.app_context():
+        queue = get_queue()
+        assert queue.backend == "sqlite" and queue.runs_in_process
+        consumer = queue.start_in_process()
+        try:
+            result = queue.enqueue("ping", "hello")
+            assert result.get(blocking=True, timeout=20) == "hello"
+        finally:
+            consumer.stop(graceful=True)
+    assert (tmp_path / "instance" / "jobs.db").exists()
+
+
+@pytest.mark.skipif(REDIS_PROBLEM is not None, reason=f"Redis unreachable: {REDIS_PROBLEM}")
+def test_redis_queue_runs_jobs_in_a_separate_worker_process(tmp_path):
+    app = _app(tmp_path, REDIS_URL=REDIS_URL)
+    name = app.config["JOB_QUEUE_NAME"]
+    env = {
+        **os.environ,
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "TOURBUILDER_INSTANCE_PATH": str(tmp_path / "instance"),
+        "TOURBUILDER_JOB_QUEUE_NAME": name,
+        "TOURBUILDER_SECRET_KEY": "x",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "tourbuilder.cli", "worker", "-w", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        with app.app_context():
+            queue = get_queue()
+            assert queue.backend == "redis" and not queue.runs_in_process
+            result = queue.enqueue("ping", {"from": "web"})
+            assert result.get(blocking=True, timeout=30) == {"from": "web"}
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+        with app.app_context():
+            get_queue().huey.storage.flush_all()
