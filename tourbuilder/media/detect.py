@@ -74,8 +74,10 @@ def detect(path: Path, settings: MediaSettings | None = None) -> Detected:
         fmt = sniff(head)
         if fmt == "id3":
             fmt = _after_id3(fp, head)
+    if fmt == "HEIF" or (fmt in _AV and _AV[fmt][2] == "mov"):
+        _check_boxes(path)
     if fmt in _PHOTOS:
-        return _photo(path, fmt)
+        return _photo(path, fmt, settings)
     if fmt in _AV:
         return _av(path, fmt, settings)
     raise MediaError(f"{describe(head)}; {ACCEPTED}.")
@@ -179,9 +181,34 @@ def _is_text(head: bytes) -> bool:
     return all(b >= 32 or b in b"\t\r\n" for b in head)
 
 
-def _photo(path: Path, fmt: str) -> Detected:
+def _check_boxes(path: Path) -> None:
+    """Walk the top-level ISO BMFF boxes: one running past the end means a cut-off upload.
+
+    ffmpeg would happily convert the part that arrived; we refuse it instead.
+    """
+    size = path.stat().st_size
+    offset = 0
+    with open(path, "rb") as fp:
+        while offset < size:
+            fp.seek(offset)
+            header = fp.read(16)
+            if len(header) < 8:
+                break
+            length = int.from_bytes(header[:4], "big")
+            if length == 1 and len(header) == 16:
+                length = int.from_bytes(header[8:16], "big")
+            elif length == 0:  # "to the end of the file"
+                break
+            if length < 8 or offset + length > size:
+                raise MediaError(
+                    "This file is damaged or incomplete (perhaps the upload was cut short)."
+                )
+            offset += length
+
+
+def _photo(path: Path, fmt: str, settings: MediaSettings) -> Detected:
     mime, ext = _PHOTOS[fmt]
-    with open_image(path, fmt) as im:
+    with open_image(path, fmt, settings.max_pixels) as im:
         width, height = im.size
         pano = metadata.gpano(metadata.xmp_packet(im))
     if pano.get("ProjectionType", "").lower() == "equirectangular":

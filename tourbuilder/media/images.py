@@ -1,5 +1,7 @@
 """Opening photos with Pillow: an explicit decoder allow-list and a pixel limit."""
 
+import re
+import warnings
 from pathlib import Path
 
 from PIL import Image
@@ -35,8 +37,21 @@ def open_image(path: Path, fmt: str, max_pixels: int | None = None) -> Image.Ima
     if fmt == "HEIF":
         _ensure_heif()
     try:
-        im = Image.open(path, formats=[fmt])
+        # Pillow warns above its global MAX_IMAGE_PIXELS (89 MP); our own limit,
+        # checked below from the same header, is the one that decides.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path, formats=[fmt])
     except Image.DecompressionBombError as exc:
+        # Pillow's own guard fires inside open() for images over twice its
+        # MAX_IMAGE_PIXELS, before we see the size; its message carries it.
+        match = re.search(r"\((\d+) pixels\)", str(exc))
+        pixels = int(match.group(1)) if match else 0
+        if max_pixels and pixels > max_pixels:
+            raise MediaError(
+                f"This picture is {pixels / 1e6:.0f} megapixels; the largest accepted is"
+                f" {max_pixels / 1e6:.0f} megapixels."
+            ) from exc
         raise too_big_error() from exc
     except (OSError, ValueError, SyntaxError) as exc:
         raise MediaError(
