@@ -6,8 +6,10 @@ get the web derivatives at ``/media/{id}/{variant}`` once processing made them.
 
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 from flask_login import current_user
+from flask_smorest.fields import Upload
 from marshmallow import fields
 from marshmallow import Schema
 from marshmallow import validate
@@ -33,15 +35,12 @@ from .common import team_for_new_content
 blp = make_blueprint("media", "Media: each team's library. Members see it; editors change it.")
 
 
-class UploadFile(Schema):
-    file = fields.Raw(
-        required=True,
-        metadata={"type": "string", "format": "binary", "description": "The file"},
-    )
-
-
 class UploadForm(Schema):
+    """The multipart form of an upload. ``file`` is read from the request's files; it is
+    declared here so the OpenAPI document shows one multipart body."""
+
     team_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    file = Upload(metadata={"description": "The file (required)"})
 
 
 class MediaFields(Schema):
@@ -118,20 +117,21 @@ class Media(MethodView):
                 query = query.where(getattr(MediaItem, name) == args[name])
         return paginate(query.order_by(MediaItem.id.desc()), pagination_parameters)
 
-    @blp.arguments(UploadForm, location="form")
-    @blp.arguments(UploadFile, location="files")
+    @blp.arguments(UploadForm, location="form", content_type="multipart/form-data")
     @blp.response(201, UploadedSchema, description="Stored; processing is queued")
     @blp.alt_response(200, schema=UploadedSchema, description="The team already has this file")
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
-    def post(self, form, files, **kwargs):
+    def post(self, form):
         """Upload a file (multipart: ``file`` and ``team_id``; editors of the team).
 
         The same bytes uploaded again to the same team give the existing item (200,
         ``"duplicate": true``).
         """
         team = team_for_new_content(form["team_id"])
-        upload = files["file"]
+        upload = request.files.get("file")
+        if upload is None:
+            field_error("file", "Missing data for required field.", location="files")
         try:
             item, created = library.store_upload(
                 team, upload.stream, upload.filename, current_user, upload.mimetype or ""

@@ -181,10 +181,22 @@ class SiteById(MethodView):
         db.session.commit()
 
 
+class FeatureCollection(Schema):
+    """A GeoJSON FeatureCollection of points (documentation of the response)."""
+
+    type = fields.Constant("FeatureCollection")
+    features = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "Point features; properties: id, name, themes, team, url, approximate"
+        },
+    )
+
+
 @blp.route("/sites.geojson")
 class SitesGeoJSON(MethodView):
     @blp.arguments(schemas.LangArgs, location="query")
-    @blp.response(200, content_type="application/geo+json", description="A FeatureCollection")
+    @blp.response(200, FeatureCollection, content_type="application/geo+json")
     def get(self, args):
         """Public sites as GeoJSON for maps; approximate positions are rounded. Cacheable."""
         sites = db.session.scalars(
