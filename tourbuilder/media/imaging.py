@@ -27,6 +27,7 @@ TRANSPOSE = {
     8: Image.Transpose.ROTATE_90,
 }
 
+LANCZOS = Image.Resampling.LANCZOS
 _SRGB = None
 
 

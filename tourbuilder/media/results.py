@@ -31,12 +31,20 @@ class Placeholder:
 
 @dataclass
 class PanoramaView:
-    """Where the panorama viewer starts looking, in degrees."""
+    """Where the panorama viewer starts looking, and what the image covers, in degrees.
+
+    ``heading`` is measured from the centre of the image (a viewer's "yaw");
+    ``pose_heading`` is the compass direction of that centre, when known, so
+    ``pose_heading + heading`` is the compass direction of the first view.
+    """
 
     heading: float = 0.0
     pitch: float = 0.0
     fov: float = 75.0
-    pose_heading: float | None = None  # compass direction of the image centre
+    pose_heading: float | None = None
+    horizontal_coverage: float = 360.0  # a partial panorama covers less
+    vertical_coverage: float = 180.0
+    vertical_offset: float = 0.0  # centre of the covered band above the horizon
 
 
 @dataclass
@@ -46,6 +54,11 @@ class PhotoResult:
     derivatives: list[Derivative]
     placeholder: Placeholder
     metadata: MediaMetadata
+
+
+@dataclass
+class PanoramaResult(PhotoResult):
+    view: PanoramaView = field(default_factory=PanoramaView)
 
 
 @dataclass
