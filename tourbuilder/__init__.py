@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import errors
     from . import i18n
     from . import jobs
+    from . import processing
     from . import storage
     from .api import init_app as init_api
     from .cli import init_app as init_cli
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)
+    processing.init_app(app)
     init_api(app)
     init_views(app)
     errors.init_app(app)

@@ -40,9 +40,13 @@ def serve_command(host, port, threads):
 
     from .jobs import get_queue
 
+    from .processing import recover_unfinished
+
     app = current_app._get_current_object()
     queue = get_queue()
     consumer = queue.start_in_process() if queue.runs_in_process else None
+    if consumer is not None and (count := recover_unfinished()):
+        click.echo(f"Re-queued {count} media item(s) left unfinished by the last run.")
     click.echo(
         f"tourbuilder on http://{host}:{port}/  (jobs: {queue.backend}"
         f"{', worker inside this process' if consumer else ''})"
@@ -61,8 +65,12 @@ def worker_command(workers):
     """Run a job worker (for deployments with REDIS_URL; the default runs inside serve)."""
     from .jobs import get_queue
 
+    from .processing import recover_unfinished
+
     queue = get_queue()
     click.echo(f"tourbuilder worker: {queue.backend} queue")
+    if count := recover_unfinished():
+        click.echo(f"Re-queued {count} media item(s) left unfinished by the last run.")
     queue.consumer(workers).run()
 
 

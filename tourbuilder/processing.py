@@ -1,0 +1,203 @@
+"""Turning a stored upload into a ready media item: the body of the ``process_media`` job.
+
+Idempotent and safe to run twice: an item that is already ready with all its files is left
+alone, a per-item lock keeps two workers off the same item, derivatives are stored before
+the item is marked ready, and :func:`recover_unfinished` re-queues whatever a crash left
+``pending`` or ``processing``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from .extensions import db
+from .jobs import get_queue
+from .media import ingest
+from .media import MediaError
+from .media import MediaSettings
+from .models import MediaItem
+from .models import MediaKind
+from .models import MediaStatus
+from .storage import get_storage
+
+log = logging.getLogger(__name__)
+
+MIME_BY_FORMAT = {
+    "webp": "image/webp",
+    "jpeg": "image/jpeg",
+    "mp4": "video/mp4",
+    "m4a": "audio/mp4",
+}
+EXTENSION_BY_FORMAT = {"webp": "webp", "jpeg": "jpg", "mp4": "mp4", "m4a": "m4a"}
+
+
+def media_settings() -> MediaSettings:
+    """The pipeline's settings, with overrides from the ``MEDIA_SETTINGS`` setting."""
+    overrides = current_app.config.get("MEDIA_SETTINGS") or {}
+    fields = {f.name for f in dataclasses.fields(MediaSettings)}
+    return MediaSettings(
+        **{k: (tuple(v) if isinstance(v, list) else v) for k, v in overrides.items() if k in fields}
+    )
+
+
+def derivative_name(role: str, size: int, fmt: str) -> str:
+    """``640.webp`` for photos; ``video-720.mp4``, ``poster-1280.jpg``, ``audio.m4a``..."""
+    ext = EXTENSION_BY_FORMAT.get(fmt, fmt)
+    if role == "photo":
+        return f"{size}.{ext}"
+    return f"{role}.{ext}" if not size else f"{role}-{size}.{ext}"
+
+
+def files_complete(item: MediaItem) -> bool:
+    storage = get_storage()
+    return bool(item.derivatives) and all(
+        storage.exists(entry["key"]) for entry in item.derivatives.values()
+    )
+
+
+class _ProgressWriter:
+    """Saves transcode progress at most every second or every 5 %."""
+
+    def __init__(self, item: MediaItem):
+        self.item = item
+        self.last_time = 0.0
+        self.last_value = 0.0
+
+    def __call__(self, percent: float) -> None:
+        now = time.monotonic()
+        if now - self.last_time < 1 and percent - self.last_value < 5:
+            return
+        self.last_time, self.last_value = now, percent
+        self.item.progress = round(min(max(percent, 0.0), 99.0), 1)
+        db.session.commit()
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:  # camera local time without offset: keep the wall time
+        from datetime import UTC
+
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def process_media_item(item_id: int) -> str:
+    """Process one item; returns what happened (``ready``, ``failed``, ``skipped``...).
+
+    :raise MediaError: a transient failure (the job queue retries it).
+    """
+    queue = get_queue()
+    with queue.huey.lock_task(f"media-item-{item_id}"):
+        item = db.session.get(MediaItem, item_id)
+        if item is None:
+            return "gone"
+        if item.status is MediaStatus.READY and files_complete(item):
+            return "skipped"
+        item.status, item.progress, item.error = MediaStatus.PROCESSING, 0.0, ""
+        db.session.commit()
+        try:
+            return _process(item)
+        except MediaError as exc:
+            db.session.rollback()
+            item = db.session.get(MediaItem, item_id)
+            if exc.permanent:
+                item.status, item.error = MediaStatus.FAILED, exc.message
+                db.session.commit()
+                return "failed"
+            item.status, item.error = MediaStatus.PENDING, exc.message
+            db.session.commit()
+            raise
+        except Exception:
+            db.session.rollback()
+            item = db.session.get(MediaItem, item_id)
+            item.status = MediaStatus.FAILED
+            item.error = "Processing failed unexpectedly. Try again, or upload another copy."
+            db.session.commit()
+            log.exception("processing media item %s failed", item_id)
+            return "failed"
+
+
+def _process(item: MediaItem) -> str:
+    storage = get_storage()
+    source = storage.local_path(item.original_key)
+    if source is None or not source.exists():
+        raise MediaError("The uploaded file is missing from storage.", permanent=True)
+    scratch_root = Path(storage.root) / "tmp"
+    scratch_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch_root, prefix="job-") as out_dir:
+        result = ingest(source, out_dir, media_settings(), progress=_ProgressWriter(item))
+        old_keys = {entry["key"] for entry in item.derivatives.values()}
+        derivatives = {}
+        for d in [*result.derivatives, *result.poster]:
+            name = derivative_name(d.role, d.size, d.format)
+            key = f"derived/{item.id}/{name}"
+            storage.save_file(key, Path(d.path))
+            derivatives[name] = {
+                "key": key,
+                "mime": MIME_BY_FORMAT.get(d.format, "application/octet-stream"),
+                "role": d.role,
+                "size": d.size,
+                "width": d.width,
+                "height": d.height,
+                "bytes": d.bytes,
+            }
+    meta = result.metadata
+    item.kind = MediaKind(result.kind)
+    item.mime = result.mime
+    item.width, item.height, item.duration = result.width, result.height, result.duration
+    item.captured_at = _parse_time(meta.taken_at) or item.captured_at
+    if meta.lat is not None and meta.lon is not None and not item.location_confirmed:
+        item.lat, item.lon = meta.lat, meta.lon  # a suggestion until the author confirms
+    details = result.as_dict()
+    for key in ("derivatives", "poster"):
+        details.pop(key, None)
+    item.details = details
+    item.derivatives = derivatives
+    item.status, item.progress, item.error = MediaStatus.READY, 100.0, ""
+    db.session.commit()
+    for key in old_keys - {entry["key"] for entry in derivatives.values()}:
+        storage.delete(key)
+    return "ready"
+
+
+def recover_unfinished() -> int:
+    """Re-queue items a crash or restart left pending or processing; returns how many."""
+    queue = get_queue()
+    if "process_media" not in queue.tasks:
+        return 0
+    stuck = db.session.scalars(
+        select(MediaItem.id).where(
+            MediaItem.status.in_([MediaStatus.PENDING, MediaStatus.PROCESSING])
+        )
+    ).all()
+    for item_id in stuck:
+        db.session.execute(
+            MediaItem.__table__.update()
+            .where(MediaItem.id == item_id)
+            .values(status=MediaStatus.PENDING.value)
+        )
+    db.session.commit()
+    for item_id in stuck:
+        queue.enqueue("process_media", item_id)
+    return len(stuck)
+
+
+def init_app(app) -> None:
+    queue = app.extensions["tourbuilder.jobs"]
+
+    @queue.task("process_media", retries=3, retry_delay=10)
+    def process_media(item_id: int) -> str:
+        return process_media_item(item_id)
