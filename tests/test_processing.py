@@ -82,7 +82,7 @@ def test_missing_derivative_files_are_made_again(app, make):
         get_storage().delete(item.derivatives["320.webp"]["key"])
         assert process_media_item(item_id) == "ready"
         assert get_storage().exists(
-            db.session.get(MediaItem, item_id).derivatives["640.webp"]["key"]
+            db.session.get(MediaItem, item_id).derivatives["320.webp"]["key"]
         )
 
 
