@@ -1,0 +1,149 @@
+/* tourbuilder public maps: markers, popups and list <-> map links.
+ *
+ * folium draws the map and its tiles; everything people wrote (titles, themes) arrives
+ * here as JSON in <script type="application/json" class="tb-map-data"> and is put on the
+ * page with textContent and DOM nodes only. Never innerHTML, never a string given to
+ * Leaflet's bindPopup/bindTooltip/divIcon (Leaflet would insert it as HTML).
+ * See docs/frontend.md.
+ */
+(function () {
+  "use strict";
+
+  var MAP_NAME = /^map_[0-9a-f]+$/;
+  var rtl = document.documentElement.dir === "rtl";
+
+  function el(tag, className, text, lang) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    if (lang) node.lang = lang;
+    if (text) node.dir = "auto"; // people's text keeps its own direction on any page
+    return node;
+  }
+
+  // Only links to our own pages: a path, never "//host" or "javascript:".
+  function localPath(url) {
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : "";
+  }
+
+  function siteIcon() {
+    return L.divIcon({
+      className: "tb-pin",
+      html: el("span", "tb-pin-dot"),
+      iconSize: [28, 28],
+      iconAnchor: [14, 14],
+      popupAnchor: [0, -14],
+    });
+  }
+
+  function numberIcon(number) {
+    return L.divIcon({
+      className: "tb-stop-marker",
+      html: el("span", "tb-stop-number", String(number)),
+      iconSize: [34, 34],
+      iconAnchor: [17, 17],
+      tooltipAnchor: [0, -17],
+    });
+  }
+
+  function popupFor(marker, labels) {
+    var box = el("div", "tb-popup");
+    box.appendChild(el("p", "tb-popup-title", marker.title, marker.lang));
+    if (marker.subtitle) box.appendChild(el("p", "tb-popup-meta", marker.subtitle));
+    var url = localPath(marker.url);
+    if (url) {
+      var link = el("a", "tb-popup-link", labels.more || "");
+      link.href = url;
+      box.appendChild(link);
+    }
+    return box;
+  }
+
+  function setActive(state, index) {
+    state.entries.forEach(function (entry, i) {
+      var active = i === index;
+      var icon = entry.marker.getElement();
+      if (icon) icon.classList.toggle("is-active", active);
+      if (entry.item) {
+        entry.item.classList.toggle("is-active", active);
+        var button = entry.item.querySelector(".stop-locate");
+        if (button) button.setAttribute("aria-current", active ? "true" : "false");
+      }
+    });
+    state.active = index;
+  }
+
+  function flyTo(state, index) {
+    var data = state.entries[index].data;
+    state.map.flyTo([data.lat, data.lon], data.zoom || 16, { duration: 0.8 });
+    setActive(state, index);
+  }
+
+  function setUp(script) {
+    var data;
+    try {
+      data = JSON.parse(script.textContent);
+    } catch (err) {
+      return;
+    }
+    if (!MAP_NAME.test(data.map || "") || !(window[data.map] instanceof L.Map)) return;
+    var map = window[data.map];
+    var labels = data.labels || {};
+    var state = { map: map, entries: [], active: -1 };
+    var bounds = [];
+
+    if (rtl) {
+      // Mirror the controls for right-to-left pages: zoom at the start (right), credits at the end.
+      if (map.zoomControl) map.zoomControl.setPosition("topright");
+      if (map.attributionControl) map.attributionControl.setPosition("bottomleft");
+    }
+
+    (data.markers || []).forEach(function (item, index) {
+      var isStop = data.kind === "tour";
+      var marker = L.marker([item.lat, item.lon], {
+        icon: isStop ? numberIcon(item.number) : siteIcon(),
+        title: item.title, // an attribute, not HTML
+        alt: item.title,
+        riseOnHover: true,
+      }).addTo(map);
+      var label = isStop ? labels.stop + " " + item.number + ": " + item.title : item.title;
+      marker.bindTooltip(el("span", "tb-tooltip", label, item.lang), { direction: "top" });
+      if (!isStop) marker.bindPopup(popupFor(item, labels), { maxWidth: 260 });
+      if (item.approximate) {
+        L.circle([item.lat, item.lon], {
+          radius: 700, color: "#0b6e4f", weight: 1, fillOpacity: 0.08, interactive: false,
+        }).addTo(map);
+      }
+      var target = item.target ? document.getElementById(item.target) : null;
+      state.entries.push({ marker: marker, data: item, item: target });
+      bounds.push([item.lat, item.lon]);
+
+      if (target) {
+        marker.on("click", function () {
+          setActive(state, index);
+          target.scrollIntoView({ behavior: "smooth", block: "start" });
+        });
+        var button = target.querySelector(".stop-locate");
+        if (button) {
+          button.addEventListener("click", function () {
+            flyTo(state, index);
+          });
+        }
+      }
+    });
+
+    if (bounds.length === 1) {
+      map.setView(bounds[0], data.markers[0].approximate ? 14 : 16);
+    } else if (bounds.length > 1) {
+      map.fitBounds(bounds, { padding: [36, 36], maxZoom: 16 });
+    }
+    // The map's box can change size with the layout (sticky panel, rotation).
+    window.addEventListener("resize", function () {
+      map.invalidateSize();
+    });
+    window.tourbuilderMaps = window.tourbuilderMaps || {};
+    window.tourbuilderMaps[data.map] = state;
+  }
+
+  document.querySelectorAll("script.tb-map-data").forEach(setUp);
+})();

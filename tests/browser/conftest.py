@@ -1,0 +1,225 @@
+"""Browser fixtures: the real app with the demo tour on a loopback port, a tile server that
+draws PNG tiles and counts requests, and Chromium pages that fail the test on any
+JavaScript error and abort (and record) any request that would leave the machine.
+
+Chromium is the system one (/usr/bin/chromium); Playwright never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from PIL import Image
+from PIL import ImageDraw
+from werkzeug.serving import make_server
+
+from tourbuilder import create_app
+from tourbuilder.extensions import db
+
+CHROMIUM = os.environ.get("TOURBUILDER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+SHOTS = Path("/tmp/tb-shots")
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _tile_png() -> bytes:
+    """A light 256 px tile with a street grid, so screenshots look like a map."""
+    img = Image.new("RGB", (256, 256), (238, 234, 224))
+    draw = ImageDraw.Draw(img)
+    for pos in range(0, 256, 64):
+        draw.line([(pos, 0), (pos, 256)], fill=(255, 255, 255), width=6)
+        draw.line([(0, pos), (256, pos)], fill=(255, 255, 255), width=6)
+    draw.rectangle([90, 150, 170, 210], fill=(200, 225, 190))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+class TileServer:
+    """Answers ``/{z}/{x}/{y}.png`` with a real PNG and counts the requests."""
+
+    def __init__(self):
+        tile = _tile_png()
+        self.requests: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                parts = self.path.strip("/").split("/")
+                if len(parts) == 3 and parts[2].endswith(".png"):
+                    server.requests.append(self.path)
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/png")
+                    self.send_header("Content-Length", str(len(tile)))
+                    self.send_header("Access-Control-Allow-Origin", "*")
+                    self.end_headers()
+                    try:
+                        self.wfile.write(tile)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # Leaflet cancels tiles it no longer needs
+                else:
+                    self.send_error(404)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def tile_server():
+    server = TileServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, tile_server):
+    """The app with the demo tour, on a free loopback port."""
+    for var in list(os.environ):
+        if var.startswith("TOURBUILDER_") and var != "TOURBUILDER_CHROMIUM":
+            os.environ.pop(var)
+    root = tmp_path_factory.mktemp("live")
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-tests",
+            "INSTANCE_PATH": str(root / "instance"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'tourbuilder.db'}",
+            "MEDIA_ROOT": str(root / "media"),
+            "JOB_QUEUE_IMMEDIATE": True,
+            "TILE_URL": tile_server.url + "/{z}/{x}/{y}.png",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        from tourbuilder.demo import create_demo
+
+        create_demo()
+    server = LiveServer(app)
+    yield server
+    server.close()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """What a page did that a test must not allow: errors, external requests, dialogs."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.dialogs: list[str] = []
+
+    def on_console(self, message):
+        if message.type != "error":
+            return
+        location = (message.location or {}).get("url", "")
+        if location.endswith("/favicon.ico"):
+            return  # the browser asking for an icon the pages do not declare
+        self.errors.append(f"console: {message.text} ({location})")
+
+    def on_dialog(self, dialog):
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def route(self, route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
+            self.external.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """``new_page(viewport=..., locale=...)``: a fresh context and page, watched."""
+    contexts = []
+    watches = []
+
+    def make(viewport=None, locale="en-GB"):
+        context = browser.new_context(
+            viewport=viewport or DESKTOP, locale=locale, base_url=live_server.url
+        )
+        contexts.append(context)
+        page = context.new_page()
+        watch = PageWatch()
+        watches.append(watch)
+        page.on("console", watch.on_console)
+        page.on("pageerror", lambda exc: watch.errors.append(f"pageerror: {exc}"))
+        page.on("dialog", watch.on_dialog)
+        context.route("**/*", watch.route)
+        page.watch = watch
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    for watch in watches:
+        assert not watch.errors, watch.errors
+        assert not watch.external, f"external requests attempted: {watch.external}"
+        assert not watch.dialogs, f"dialogs opened: {watch.dialogs}"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def shot():
+    """``shot(page, "name")`` saves /tmp/tb-shots/name.png for people to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+    return take
