@@ -57,7 +57,18 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "MAX_CONTENT_LENGTH": 2 * 1024**3,
+    "MAX_CONTENT_LENGTH": 4 * 1024**3,
+    # Largest file one upload may carry; per-kind limits are checked once the content is
+    # recognised (UPLOAD_LIMITS, bytes).
+    "UPLOAD_MAX_BYTES": 4 * 1024**3,
+    "UPLOAD_LIMITS": {
+        "photo": 200 * 1024**2,
+        "panorama": 300 * 1024**2,
+        "video": 4 * 1024**3,
+        "audio": 500 * 1024**2,
+    },
+    # How long an interrupted resumable upload can be continued.
+    "UPLOAD_RESUME_HOURS": 48,
     "WTF_CSRF_TIME_LIMIT": None,
     "JOB_QUEUE_IMMEDIATE": False,
     "JOB_QUEUE_NAME": "tourbuilder",

@@ -17,6 +17,7 @@ from .tours import Stop
 from .tours import StopMedia
 from .tours import Tour
 from .tours import TourVisibility
+from .uploads import UploadSession
 
 __all__ = [
     "ApiToken",
@@ -34,6 +35,7 @@ __all__ = [
     "Team",
     "Tour",
     "TourVisibility",
+    "UploadSession",
     "User",
     "utcnow",
 ]

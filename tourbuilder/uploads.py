@@ -1,0 +1,141 @@
+"""Resumable uploads (tus 1.0.0: core, creation, termination) on plain values.
+
+A session's bytes are appended to ``uploads/<id>.part`` in the media folder; when the last
+byte arrives the file goes through the media library like any upload, and the session
+points at the resulting media item.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import secrets
+from datetime import timedelta
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import select
+
+from .extensions import db
+from .library import store_upload
+from .models import UploadSession
+from .models import utcnow
+from .storage import get_storage
+
+CHUNK = 1024 * 1024
+
+
+class TusError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def parse_metadata(header: str | None) -> dict[str, str]:
+    """``Upload-Metadata: filename ZmxvdGEuanBn,team_id MTI=`` to a dict.
+
+    :raise TusError 400: malformed header.
+    """
+    result = {}
+    for pair in filter(None, (p.strip() for p in (header or "").split(","))):
+        key, _, value = pair.partition(" ")
+        try:
+            result[key] = base64.b64decode(value, validate=True).decode("utf-8") if value else ""
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise TusError(400, f"Upload-Metadata value of {key!r} is not base64 text.") from exc
+    return result
+
+
+def max_upload_bytes() -> int:
+    return int(current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def create_session(team, user, length: int, filename: str, mime: str) -> UploadSession:
+    """:raise TusError 413: larger than the upload limit."""
+    limit = max_upload_bytes()
+    if length > limit:
+        raise TusError(413, f"The file is {length:,} bytes; the limit is {limit:,} bytes.")
+    session = UploadSession(
+        id=secrets.token_hex(16),
+        team_id=team.id,
+        user_id=user.id,
+        length=length,
+        filename=filename[:255],
+        mime=mime[:100],
+        expires_at=utcnow() + timedelta(hours=current_app.config["UPLOAD_RESUME_HOURS"]),
+    )
+    db.session.add(session)
+    db.session.commit()
+    path = partial_path(session)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    return session
+
+
+def partial_path(session: UploadSession):
+    return get_storage().local_path(session.partial_key)
+
+
+def append(session: UploadSession, offset: int, stream: BinaryIO) -> UploadSession:
+    """Append the request body at ``offset``; finish the upload when complete.
+
+    The stored offset is the size of the partial file, so bytes written before a crash
+    count and a client resumes from exactly what arrived.
+
+    :raise TusError 409: the offset is not where the upload stands.
+    :raise TusError 413: more bytes than announced.
+    :raise TusError 410: the session already finished.
+    """
+    if session.media_id is not None or session.offset >= session.length:
+        raise TusError(410, "This upload is already complete.")
+    path = partial_path(session)
+    current = path.stat().st_size if path.exists() else 0
+    if offset != current:
+        session.offset = current
+        db.session.commit()
+        raise TusError(409, f"Upload-Offset is {offset}; the upload stands at {current}.")
+    with open(path, "ab") as out:
+        while chunk := stream.read(CHUNK):
+            if out.tell() + len(chunk) > session.length:
+                out.truncate(current)
+                raise TusError(413, "More bytes were sent than Upload-Length announced.")
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+        session.offset = out.tell()
+    db.session.commit()
+    if session.offset == session.length:
+        finish(session)
+    return session
+
+
+def finish(session: UploadSession) -> None:
+    """Hand the complete file to the media library and forget the partial bytes."""
+    path = partial_path(session)
+    with open(path, "rb") as stream:
+        item, _created = store_upload(
+            session.team, stream, session.filename, session.user, declared_mime=session.mime
+        )
+    session.media_id = item.id
+    db.session.commit()
+    path.unlink(missing_ok=True)
+
+
+def terminate(session: UploadSession) -> None:
+    partial_path(session).unlink(missing_ok=True)
+    db.session.delete(session)
+    db.session.commit()
+
+
+def expire_sessions() -> int:
+    """Delete unfinished sessions past their resume window; returns how many."""
+    stale = db.session.scalars(
+        select(UploadSession).where(
+            UploadSession.expires_at < utcnow(), UploadSession.media_id.is_(None)
+        )
+    ).all()
+    for session in stale:
+        terminate(session)
+    return len(stale)

@@ -1,0 +1,133 @@
+"""The tus resumable-upload endpoint, ``/uploads/tus`` (the browser uploader uses it).
+
+Authentication as for the API: the session cookie (with the ``X-CSRFToken`` header) or a
+bearer token. Metadata: ``filename``, ``filetype`` and ``team_id``.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask import Blueprint
+from flask import jsonify
+from flask import request
+from flask import Response
+from flask import url_for
+from flask_login import current_user
+
+from .. import uploads
+from ..api.common import authenticate_api_request
+from ..extensions import csrf
+from ..extensions import db
+from ..models import Team
+from ..models import UploadSession
+from ..models.teams import can_edit_team_content
+
+bp = Blueprint("uploads", __name__, url_prefix="/uploads/tus")
+csrf.exempt(bp)
+TUS_VERSION = "1.0.0"
+
+
+def tus_headers(**extra) -> dict:
+    return {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store", **extra}
+
+
+def error(status: int, message: str):
+    response = jsonify({"code": status, "message": message})
+    response.status_code = status
+    response.headers.update(tus_headers())
+    return response
+
+
+@bp.before_request
+def check_request():
+    if request.method == "OPTIONS":
+        return None
+    authenticate_api_request()
+    if not current_user.is_authenticated:
+        return error(401, "Sign in to upload.")
+    if request.headers.get("Tus-Resumable") != TUS_VERSION:
+        return error(412, f"Only tus {TUS_VERSION} is supported.")
+    return None
+
+
+@bp.errorhandler(uploads.TusError)
+def tus_error(exc: uploads.TusError):
+    return error(exc.status, exc.message)
+
+
+def get_session(upload_id: str) -> UploadSession:
+    """:raise 404: unknown upload, or someone else's."""
+    session = db.session.get(UploadSession, upload_id)
+    if session is None or not session.belongs_to(current_user):
+        abort(error(404, "No such upload."))
+    return session
+
+
+@bp.route("", methods=["OPTIONS"])
+@bp.route("/<upload_id>", methods=["OPTIONS"])
+def options(upload_id=None):
+    return Response(
+        status=204,
+        headers=tus_headers(
+            **{
+                "Tus-Version": TUS_VERSION,
+                "Tus-Extension": "creation,termination",
+                "Tus-Max-Size": str(uploads.max_upload_bytes()),
+            }
+        ),
+    )
+
+
+@bp.route("", methods=["POST"])
+def create():
+    try:
+        length = int(request.headers.get("Upload-Length", ""))
+    except ValueError:
+        return error(400, "Upload-Length must be a whole number of bytes.")
+    if length <= 0:
+        return error(400, "The file is empty.")
+    meta = uploads.parse_metadata(request.headers.get("Upload-Metadata"))
+    try:
+        team = db.session.get(Team, int(meta.get("team_id", "")))
+    except ValueError:
+        team = None
+    if team is None or not can_edit_team_content(current_user, team.id):
+        return error(403, "You may not upload to this team.")
+    session = uploads.create_session(
+        team, current_user, length, meta.get("filename", ""), meta.get("filetype", "")
+    )
+    location = url_for(".upload", upload_id=session.id, _external=True)
+    return Response(status=201, headers=tus_headers(Location=location, **{"Upload-Offset": "0"}))
+
+
+@bp.route("/<upload_id>", methods=["HEAD"])
+def upload(upload_id):
+    session = get_session(upload_id)
+    headers = tus_headers(
+        **{"Upload-Offset": str(session.offset), "Upload-Length": str(session.length)}
+    )
+    if session.media_id:
+        headers["Upload-Media-Id"] = str(session.media_id)
+    return Response(status=200, headers=headers)
+
+
+@bp.route("/<upload_id>", methods=["PATCH"])
+def patch(upload_id):
+    session = get_session(upload_id)
+    if request.mimetype != "application/offset+octet-stream":
+        return error(415, "Content-Type must be application/offset+octet-stream.")
+    try:
+        offset = int(request.headers.get("Upload-Offset", ""))
+    except ValueError:
+        return error(400, "Upload-Offset must be a whole number of bytes.")
+    session = uploads.append(session, offset, request.stream)
+    headers = tus_headers(**{"Upload-Offset": str(session.offset)})
+    if session.media_id:
+        headers["Upload-Media-Id"] = str(session.media_id)
+    return Response(status=204, headers=headers)
+
+
+@bp.route("/<upload_id>", methods=["DELETE"])
+def delete(upload_id):
+    uploads.terminate(get_session(upload_id))
+    return Response(status=204, headers=tus_headers())
