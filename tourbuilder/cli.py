@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -39,7 +40,6 @@ def serve_command(host, port, threads):
     from waitress import serve
 
     from .jobs import get_queue
-
     from .processing import recover_unfinished
 
     app = current_app._get_current_object()
@@ -64,7 +64,6 @@ def serve_command(host, port, threads):
 def worker_command(workers):
     """Run a job worker (for deployments with REDIS_URL; the default runs inside serve)."""
     from .jobs import get_queue
-
     from .processing import recover_unfinished
 
     queue = get_queue()
@@ -140,6 +139,43 @@ def demo_command(if_empty):
     click.echo(f"Demo tour ready: /tours/{tour.slug} ({len(tour.stops)} stops).")
 
 
+@click.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--team", "team_ref", required=True, help="Team name or id.")
+@click.option(
+    "--tour", "title", default=None, help="Title of the draft tour (default: folder name)."
+)
+@with_appcontext
+def import_command(folder, team_ref, title):
+    """Import a folder of photos and videos into a team's library and a draft tour."""
+    from .importer import import_folder
+    from .models import Team
+
+    team = db.session.scalar(select(Team).where(Team.name == team_ref))
+    if team is None and team_ref.isdigit():
+        team = db.session.get(Team, int(team_ref))
+    if team is None:
+        raise click.ClickException(f"No team named or numbered {team_ref!r}.")
+    report = import_folder(team, folder, title)
+    click.echo(
+        f"Imported {len(report.imported)} file(s), {len(report.duplicates)} already in "
+        f"the library, {len(report.failed)} refused."
+    )
+    for name, reason in report.failed:
+        click.echo(f"  refused {name}: {reason}")
+    if report.unplaced:
+        click.echo(f"{len(report.unplaced)} item(s) have no GPS position and need a location:")
+        for item in report.unplaced:
+            click.echo(f"  {item.original_name}")
+    if report.tour is None:
+        click.echo("No item has a position, so no tour was made.")
+    else:
+        click.echo(
+            f"Draft tour '{report.tour.text('title')}' with {len(report.tour.stops)} "
+            f"stop(s): /tours/{report.tour.slug}"
+        )
+
+
 @click.command("check")
 @with_appcontext
 def check_command():
@@ -166,6 +202,7 @@ def init_app(app) -> None:
         create_admin_command,
         token_group,
         demo_command,
+        import_command,
         check_command,
     ):
         app.cli.add_command(command)

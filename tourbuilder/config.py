@@ -67,6 +67,8 @@ DEFAULTS = {
         "video": 4 * 1024**3,
         "audio": 500 * 1024**2,
     },
+    # Media taken within this many metres of a place's centre become one stop on import.
+    "IMPORT_GROUP_RADIUS_M": 150,
     # How long an interrupted resumable upload can be continued.
     "UPLOAD_RESUME_HOURS": 48,
     "WTF_CSRF_TIME_LIMIT": None,
