@@ -1,18 +1,18 @@
 """From a folder of photos to a draft tour, and the grouping behind it."""
 
 import shutil
-from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from datetime import UTC
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tourbuilder.extensions import db
-from tourbuilder.grouping import Located
 from tourbuilder.grouping import distance_m
 from tourbuilder.grouping import group_by_place
+from tourbuilder.grouping import Located
 from tourbuilder.models import MediaItem
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility

@@ -17,9 +17,9 @@ from flask import current_app
 from .extensions import db
 from .grouping import group_by_place
 from .grouping import Located
+from .library import delete_media
 from .library import store_upload
 from .library import UploadError
-from .library import delete_media
 from .media import MediaError
 from .models import MediaItem
 from .models import MediaStatus
