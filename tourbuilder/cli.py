@@ -176,6 +176,35 @@ def import_command(folder, team_ref, title):
         )
 
 
+@click.command("clean-orphans")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+@click.option(
+    "--grace",
+    default=3600,
+    show_default=True,
+    help="Keep files younger than this many seconds (an upload may be about to use them).",
+)
+@with_appcontext
+def clean_orphans_command(dry_run, grace):
+    """Remove stored files that no media item or unfinished upload refers to."""
+    from .maintenance import find_orphans
+    from .maintenance import remove_orphans
+    from .uploads import expire_sessions
+
+    if not dry_run:
+        expired = expire_sessions()
+        if expired:
+            click.echo(f"Removed {expired} expired unfinished upload(s).")
+    orphans = find_orphans(grace)
+    total = sum(size for _key, size in orphans)
+    for key, size in orphans:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {key} ({size:,} bytes)")
+    if not dry_run:
+        remove_orphans(orphans)
+    verb = "would free" if dry_run else "freed"
+    click.echo(f"{len(orphans)} orphan file(s); {verb} {total:,} bytes.")
+
+
 @click.command("check")
 @with_appcontext
 def check_command():
@@ -203,6 +232,7 @@ def init_app(app) -> None:
         token_group,
         demo_command,
         import_command,
+        clean_orphans_command,
         check_command,
     ):
         app.cli.add_command(command)
