@@ -130,3 +130,13 @@ def test_scratch_space_is_cleaned(app, make):
         scratch = get_storage().root / "tmp"
         assert not scratch.exists() or os.listdir(scratch) == []
     shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
+
+
+def test_size_limit_per_kind(app, make):
+    app.config["UPLOAD_LIMITS"] = {"photo": 10_000}
+    team = make.team()
+    item_id = stored_item(app, team, (FIXTURES / "flower.jpg").read_bytes())
+    with app.app_context():
+        assert process_media_item(item_id) == "failed"
+        error = db.session.get(MediaItem, item_id).error
+        assert error == "This photo is 32.0 KB; the limit for a photo is 9.8 KB."

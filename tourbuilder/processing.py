@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .jobs import get_queue
+from .media import detect
 from .media import ingest
 from .media import MediaError
 from .media import MediaSettings
@@ -46,6 +47,23 @@ def media_settings() -> MediaSettings:
     return MediaSettings(
         **{k: (tuple(v) if isinstance(v, list) else v) for k, v in overrides.items() if k in fields}
     )
+
+
+def human_size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def check_size_limit(kind: str, size: int) -> None:
+    """:raise MediaError: the file is larger than ``UPLOAD_LIMITS`` allows for its kind."""
+    limit = (current_app.config.get("UPLOAD_LIMITS") or {}).get(kind)
+    if limit and size > limit:
+        raise MediaError(
+            f"This {kind} is {human_size(size)}; the limit for a {kind} is {human_size(limit)}."
+        )
 
 
 def derivative_name(role: str, size: int, fmt: str) -> str:
@@ -135,10 +153,12 @@ def _process(item: MediaItem) -> str:
     source = storage.local_path(item.original_key)
     if source is None or not source.exists():
         raise MediaError("The uploaded file is missing from storage.", permanent=True)
+    settings = media_settings()
+    check_size_limit(detect(source, settings).kind, source.stat().st_size)
     scratch_root = Path(storage.root) / "tmp"
     scratch_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch_root, prefix="job-") as out_dir:
-        result = ingest(source, out_dir, media_settings(), progress=_ProgressWriter(item))
+        result = ingest(source, out_dir, settings, progress=_ProgressWriter(item))
         old_keys = {entry["key"] for entry in item.derivatives.values()}
         derivatives = {}
         for d in [*result.derivatives, *result.poster]:
