@@ -219,7 +219,7 @@ def shot():
     """``shot(page, "name")`` saves /tmp/tb-shots/name.png for people to look at."""
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name):
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    def take(page, name, full_page=False):
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
     return take

@@ -76,6 +76,7 @@ def test_home_shows_the_projects_and_the_tour_offline(page, tile_server, shot):
     popup.wait_for()
     assert popup.locator("a").get_attribute("href").startswith("/sites/")
     shot(page, "home-desktop")
+    shot(page, "home-desktop-full", full_page=True)
     assert page.watch.external == []
 
 
@@ -157,3 +158,12 @@ def test_phone_layout_puts_the_map_above_the_stops(new_page, shot):
     assert map_box["y"] + map_box["height"] <= stops_box["y"] + 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     shot(page, "tour-mobile")
+
+
+def test_site_page_shows_the_project_and_its_tours(page, shot):
+    page.goto("/sites/1?lang=en")
+    wait_for_map(page, ".tb-pin", 1)
+    assert page.locator("h1").inner_text() == STOPS[0]["name"]["en"]
+    assert "Solidarity Seville" in page.locator("#site-tours + ul").inner_text()
+    assert page.locator(".photo img").count() == 1
+    shot(page, "site-desktop")
