@@ -21,7 +21,7 @@ class MediaSettings:
     #: of the memory) when that still gives at least (1 - slack) of the largest
     #: requested long edge; that derivative is then a little smaller than
     #: asked (e.g. 2016 instead of 2048 for a 4032 px phone photo). 0 = exact.
-    jpeg_draft_slack: float = 0.02
+    jpeg_draft_slack: float = 0.025
     jpeg_quality: int = 82
     webp_quality: int = 80
     #: libwebp effort 0 (fastest) .. 6 (smallest); 4 is libwebp's default.
