@@ -4,6 +4,7 @@ import hashlib
 import io
 import os
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from tourbuilder.models import MediaItem
 from tourbuilder.models import MediaKind
 from tourbuilder.models import MediaStatus
 from tourbuilder.models import Role
+from tourbuilder.models import utcnow
 from tourbuilder.processing import process_media_item
 from tourbuilder.processing import recover_unfinished
 from tourbuilder.storage import get_storage
@@ -111,15 +113,40 @@ def test_video_gets_renditions_and_poster(app, make):
         assert any(n.startswith("poster-") for n in names), names
 
 
-def test_recovery_requeues_items_left_processing(app, make):
+def _age(app, item_id, seconds):
+    with app.app_context():
+        table = MediaItem.__table__
+        db.session.execute(
+            table.update()
+            .where(table.c.id == item_id)
+            .values(updated_at=utcnow() - timedelta(seconds=seconds))
+        )
+        db.session.commit()
+
+
+def test_recovery_requeues_items_a_dead_worker_left(app, make):
     team = make.team()
     item_id = stored_item(
         app, team, (FIXTURES / "flower.jpg").read_bytes(), status=MediaStatus.PROCESSING
     )
     with app.app_context():
+        # a worker that reported progress a moment ago is alive: leave its item alone
+        assert recover_unfinished() == 0
+        assert process_media_item(item_id) == "busy"
+    _age(app, item_id, app.config["JOB_STALE_SECONDS"] + 1)
+    with app.app_context():
         assert recover_unfinished() == 1  # the test queue runs jobs inline
         assert db.session.get(MediaItem, item_id).status is MediaStatus.READY
         assert recover_unfinished() == 0
+
+
+def test_recovery_requeues_pending_items(app, make):
+    team = make.team()
+    item_id = stored_item(app, team, (FIXTURES / "flower.jpg").read_bytes())
+    with app.app_context():
+        assert recover_unfinished(include_pending=False) == 0
+        assert recover_unfinished() == 1
+        assert db.session.get(MediaItem, item_id).status is MediaStatus.READY
 
 
 def test_scratch_space_is_cleaned(app, make):

@@ -75,6 +75,9 @@ DEFAULTS = {
     "JOB_QUEUE_IMMEDIATE": False,
     "JOB_QUEUE_NAME": "tourbuilder",
     "JOB_WORKERS": 2,
+    # A media item "processing" with no progress report for this long is taken as abandoned
+    # by a crashed worker and queued again.
+    "JOB_STALE_SECONDS": 120,
     "API_TITLE": "tourbuilder API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

@@ -59,6 +59,20 @@ class JobQueue:
 
         return register
 
+    def periodic_task(self, name: str, schedule):
+        """Register ``fn`` to run on ``schedule`` (a huey crontab) inside an app context."""
+
+        def register(fn):
+            @functools.wraps(fn)
+            def run_in_app():
+                with self.app.app_context():
+                    return fn()
+
+            self.tasks[name] = self.huey.periodic_task(schedule, name=name)(run_in_app)
+            return self.tasks[name]
+
+        return register
+
     def enqueue(self, name: str, *args, **kwargs):
         return self.tasks[name](*args, **kwargs)
 

@@ -13,9 +13,13 @@ import logging
 import tempfile
 import time
 from datetime import datetime
+from datetime import timedelta
+from datetime import UTC
 from pathlib import Path
 
 from flask import current_app
+from huey import crontab
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from .extensions import db
@@ -27,6 +31,7 @@ from .media import MediaSettings
 from .models import MediaItem
 from .models import MediaKind
 from .models import MediaStatus
+from .models import utcnow
 from .storage import get_storage
 
 log = logging.getLogger(__name__)
@@ -106,46 +111,66 @@ def _parse_time(value: str | None) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:  # camera local time without offset: keep the wall time
-        from datetime import UTC
-
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 
+def claim(item_id: int) -> bool:
+    """Mark the item ``processing`` unless a live worker already is on it.
+
+    A worker's claim counts as live while the item's ``updated_at`` (refreshed by progress
+    reports) is younger than ``JOB_STALE_SECONDS``. One conditional UPDATE, so two workers
+    can never both win.
+    """
+    stale_before = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
+    table = MediaItem.__table__
+    result = db.session.execute(
+        table.update()
+        .where(
+            table.c.id == item_id,
+            or_(table.c.status != MediaStatus.PROCESSING.value, table.c.updated_at < stale_before),
+        )
+        .values(status=MediaStatus.PROCESSING.value, progress=0.0, error="", updated_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
 def process_media_item(item_id: int) -> str:
-    """Process one item; returns what happened (``ready``, ``failed``, ``skipped``...).
+    """Process one item; returns what happened: ``ready``, ``failed``, ``skipped`` (already
+    done), ``busy`` (another worker is on it) or ``gone``.
 
     :raise MediaError: a transient failure (the job queue retries it).
     """
-    queue = get_queue()
-    with queue.huey.lock_task(f"media-item-{item_id}"):
+    item = db.session.get(MediaItem, item_id)
+    if item is None:
+        return "gone"
+    if item.status is MediaStatus.READY and files_complete(item):
+        return "skipped"
+    if not claim(item_id):
+        return "busy"
+    db.session.expire_all()
+    item = db.session.get(MediaItem, item_id)
+    try:
+        return _process(item)
+    except MediaError as exc:
+        db.session.rollback()
         item = db.session.get(MediaItem, item_id)
-        if item is None:
-            return "gone"
-        if item.status is MediaStatus.READY and files_complete(item):
-            return "skipped"
-        item.status, item.progress, item.error = MediaStatus.PROCESSING, 0.0, ""
-        db.session.commit()
-        try:
-            return _process(item)
-        except MediaError as exc:
-            db.session.rollback()
-            item = db.session.get(MediaItem, item_id)
-            if exc.permanent:
-                item.status, item.error = MediaStatus.FAILED, exc.message
-                db.session.commit()
-                return "failed"
-            item.status, item.error = MediaStatus.PENDING, exc.message
+        if exc.permanent:
+            item.status, item.error = MediaStatus.FAILED, exc.message
             db.session.commit()
-            raise
-        except Exception:
-            db.session.rollback()
-            item = db.session.get(MediaItem, item_id)
-            item.status = MediaStatus.FAILED
-            item.error = "Processing failed unexpectedly. Try again, or upload another copy."
-            db.session.commit()
-            log.exception("processing media item %s failed", item_id)
             return "failed"
+        item.status, item.error = MediaStatus.PENDING, exc.message
+        db.session.commit()
+        raise
+    except Exception:
+        db.session.rollback()
+        item = db.session.get(MediaItem, item_id)
+        item.status = MediaStatus.FAILED
+        item.error = "Processing failed unexpectedly. Try again, or upload another copy."
+        db.session.commit()
+        log.exception("processing media item %s failed", item_id)
+        return "failed"
 
 
 def _process(item: MediaItem) -> str:
@@ -193,23 +218,23 @@ def _process(item: MediaItem) -> str:
     return "ready"
 
 
-def recover_unfinished() -> int:
-    """Re-queue items a crash or restart left pending or processing; returns how many."""
+def recover_unfinished(include_pending: bool = True) -> int:
+    """Re-queue items a crash or restart left unfinished; returns how many.
+
+    ``processing`` items count once their worker has been silent for
+    ``JOB_STALE_SECONDS``; ``pending`` ones (their job may have been lost with the
+    queue) when ``include_pending``. Jobs are idempotent, so a duplicate costs nothing.
+    """
     queue = get_queue()
     if "process_media" not in queue.tasks:
         return 0
-    stuck = db.session.scalars(
-        select(MediaItem.id).where(
-            MediaItem.status.in_([MediaStatus.PENDING, MediaStatus.PROCESSING])
-        )
-    ).all()
-    for item_id in stuck:
-        db.session.execute(
-            MediaItem.__table__.update()
-            .where(MediaItem.id == item_id)
-            .values(status=MediaStatus.PENDING.value)
-        )
-    db.session.commit()
+    stale_before = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
+    unfinished = (MediaItem.status == MediaStatus.PROCESSING) & (
+        MediaItem.updated_at < stale_before
+    )
+    if include_pending:
+        unfinished = unfinished | (MediaItem.status == MediaStatus.PENDING)
+    stuck = db.session.scalars(select(MediaItem.id).where(unfinished)).all()
     for item_id in stuck:
         queue.enqueue("process_media", item_id)
     return len(stuck)
@@ -221,3 +246,7 @@ def init_app(app) -> None:
     @queue.task("process_media", retries=3, retry_delay=10)
     def process_media(item_id: int) -> str:
         return process_media_item(item_id)
+
+    @queue.periodic_task("recover_media", crontab(minute="*/2"))
+    def recover_media() -> int:
+        return recover_unfinished(include_pending=False)
