@@ -19,7 +19,7 @@ run: setup
 	$(BIN)/tourbuilder serve --host $(HOST) --port $(PORT)
 
 test: setup browser-deps
-	$(BIN)/ruff check tourbuilder tests bench
+	$(BIN)/ruff check tourbuilder tests bench scripts
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 setup: system-deps $(VENV)/.installed assets
@@ -53,8 +53,8 @@ static/vendor/.stamp: package.json package-lock.json scripts/vendor_assets.py
 	touch $@
 
 lint:
-	$(BIN)/ruff check tourbuilder tests bench
-	$(BIN)/ruff format --check tourbuilder tests bench
+	$(BIN)/ruff check tourbuilder tests bench scripts
+	$(BIN)/ruff format --check tourbuilder tests bench scripts
 
 bench: setup
 	$(BIN)/python bench/ingest.py

@@ -161,8 +161,6 @@ class PageWatch:
         if message.type != "error":
             return
         location = (message.location or {}).get("url", "")
-        if location.endswith("/favicon.ico"):
-            return  # the browser asking for an icon the pages do not declare
         self.errors.append(f"console: {message.text} ({location})")
 
     def on_dialog(self, dialog):
