@@ -35,6 +35,13 @@ COPY = {
         "LICENSE",
     ],
     "@fortawesome/fontawesome-free": ["css/all.min.css", "webfonts", "LICENSE.txt"],
+    # the media uploader (Dashboard + tus resumable uploads) and its interface translations
+    "uppy": ["dist/uppy.min.js", "dist/uppy.min.css", "LICENSE"],
+    "@uppy/locales": [
+        *(f"dist/{code}.min.js" for code in
+          ("ar_SA", "es_ES", "pt_PT", "el_GR", "fr_FR", "ca_ES")),
+        "LICENSE",
+    ],
 }
 
 GLYPHICONS_CSS = "bootstrap3/dist/css/bootstrap-glyphicons.css"
