@@ -24,7 +24,6 @@ from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
 
 PASSWORD = "correct horse battery"  # the factories' password (tests/conftest.py)
-ACTORS = ("anon", "other", "facilitator", "editor", "admin", "site_admin")
 
 
 @pytest.fixture

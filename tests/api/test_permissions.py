@@ -1,0 +1,274 @@
+"""Who may do what, for every API endpoint and every kind of caller.
+
+Hidden things answer 404 (nobody learns a draft exists), visible things a caller may not
+change answer 401 (anonymous) or 403. Every refused write leaves the data as it was.
+Callers use a bearer token, and again the session cookie for the editors of both teams.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+
+ACTORS = ("anon", "other", "facilitator", "editor", "admin", "site_admin")
+
+V1 = "/api/v1"
+
+
+def row(anon, other, facilitator, editor, admin, site_admin) -> dict:
+    return dict(zip(ACTORS, (anon, other, facilitator, editor, admin, site_admin), strict=True))
+
+
+def same(status) -> dict:
+    return row(*[status] * 6)
+
+
+TEAM_ONLY = row(404, 404, 200, 200, 200, 200)  # reading drafts, workshop tours, the library
+
+
+def hidden_write(ok) -> dict:
+    """Changing something only the team sees."""
+    return row(404, 404, 403, ok, ok, ok)
+
+
+def visible_write(ok) -> dict:
+    """Changing something everyone sees, or adding to team A."""
+    return row(401, 403, 403, ok, ok, ok)
+
+
+def upload_body(w):
+    return {"data": {"team_id": str(w.team.id), "file": (io.BytesIO(os.urandom(64)), "a.jpg")}}
+
+
+CASES = [
+    # (id, method, url(world), request kwargs(world), expected, url to compare after refusal)
+    ("teams-list", "GET", lambda w: "/teams", None, same(200), None),
+    (
+        "teams-create",
+        "POST",
+        lambda w: "/teams",
+        lambda w: {"json": {"name": "Team C"}},
+        row(401, 403, 403, 403, 403, 201),
+        lambda w: "/teams",
+    ),
+    ("teams-get", "GET", lambda w: f"/teams/{w.team.id}", None, same(200), None),
+    (
+        "teams-patch",
+        "PATCH",
+        lambda w: f"/teams/{w.team.id}",
+        lambda w: {"json": {"country": "PT"}},
+        row(401, 403, 403, 403, 200, 200),
+        lambda w: f"/teams/{w.team.id}",
+    ),
+    (
+        "teams-members",
+        "GET",
+        lambda w: f"/teams/{w.team.id}/members",
+        None,
+        row(401, 403, 200, 200, 200, 200),
+        None,
+    ),
+    ("sites-list", "GET", lambda w: "/sites", None, same(200), None),
+    ("sites-geojson", "GET", lambda w: "/sites.geojson", None, same(200), None),
+    (
+        "sites-create",
+        "POST",
+        lambda w: "/sites",
+        lambda w: {"json": {"team_id": w.team.id, "name": "Huerto", "lat": 1.5, "lon": 2.5}},
+        visible_write(201),
+        lambda w: "/sites?page_size=100",
+    ),
+    ("sites-get-draft", "GET", lambda w: f"/sites/{w.draft_site.id}", None, TEAM_ONLY, None),
+    ("sites-get-public", "GET", lambda w: f"/sites/{w.public_site.id}", None, same(200), None),
+    (
+        "sites-get-other-team-draft",
+        "GET",
+        lambda w: f"/sites/{w.other_site.id}",
+        None,
+        row(404, 200, 404, 404, 404, 200),
+        None,
+    ),
+    (
+        "sites-patch-draft",
+        "PATCH",
+        lambda w: f"/sites/{w.draft_site.id}",
+        lambda w: {"json": {"address": "Calle Feria 1"}},
+        hidden_write(200),
+        lambda w: f"/sites/{w.draft_site.id}",
+    ),
+    (
+        "sites-patch-public",
+        "PATCH",
+        lambda w: f"/sites/{w.public_site.id}",
+        lambda w: {"json": {"address": "Calle Feria 1"}},
+        visible_write(200),
+        lambda w: f"/sites/{w.public_site.id}",
+    ),
+    (
+        "sites-delete-draft",
+        "DELETE",
+        lambda w: f"/sites/{w.draft_site.id}",
+        None,
+        hidden_write(204),
+        lambda w: f"/sites/{w.draft_site.id}",
+    ),
+    (
+        "sites-delete-public",
+        "DELETE",
+        lambda w: f"/sites/{w.public_site.id}",
+        None,
+        visible_write(204),
+        lambda w: f"/sites/{w.public_site.id}",
+    ),
+    ("tours-list", "GET", lambda w: "/tours", None, same(200), None),
+    (
+        "tours-create",
+        "POST",
+        lambda w: "/tours",
+        lambda w: {"json": {"team_id": w.team.id, "title": "Ruta nueva"}},
+        visible_write(201),
+        lambda w: "/tours?page_size=100",
+    ),
+    ("media-list", "GET", lambda w: "/media", None, row(401, 200, 200, 200, 200, 200), None),
+    (
+        "media-upload",
+        "POST",
+        lambda w: "/media",
+        upload_body,
+        visible_write(201),
+        lambda w: f"/media?team_id={w.team.id}",
+    ),
+    ("media-get", "GET", lambda w: f"/media/{w.media_id}", None, TEAM_ONLY, None),
+    (
+        "media-patch",
+        "PATCH",
+        lambda w: f"/media/{w.media_id}",
+        lambda w: {"json": {"credit": "Cooperativa"}},
+        hidden_write(200),
+        lambda w: f"/media/{w.media_id}",
+    ),
+    (
+        "media-delete",
+        "DELETE",
+        lambda w: f"/media/{w.media_id}",
+        None,
+        hidden_write(204),
+        lambda w: f"/media/{w.media_id}",
+    ),
+]
+
+
+def tour_cases(visibility: str) -> list:
+    """Every tour and stop endpoint, for a tour of ``visibility`` of team A."""
+    seen_by_all = visibility in ("public", "unlisted")
+    read = same(200) if seen_by_all else TEAM_ONLY
+    write = visible_write if seen_by_all else hidden_write
+
+    def tour(w):
+        return f"/tours/{w.tours[visibility].id}"
+
+    def stop(w):
+        return f"{tour(w)}/stops/{w.stop_ids[visibility][0]}"
+
+    return [
+        (f"tour-get-{visibility}", "GET", tour, None, read, None),
+        (
+            f"tour-patch-{visibility}",
+            "PATCH",
+            tour,
+            lambda w: {"json": {"theme": "night"}},
+            write(200),
+            tour,
+        ),
+        (f"tour-delete-{visibility}", "DELETE", tour, None, write(204), tour),
+        (f"stops-list-{visibility}", "GET", lambda w: f"{tour(w)}/stops", None, read, None),
+        (
+            f"stops-create-{visibility}",
+            "POST",
+            lambda w: f"{tour(w)}/stops",
+            lambda w: {"json": {"title": "Plaza", "lat": 37.4, "lon": -6.0}},
+            write(201),
+            lambda w: f"{tour(w)}/stops",
+        ),
+        (
+            f"stops-order-{visibility}",
+            "PUT",
+            lambda w: f"{tour(w)}/stops/order",
+            lambda w: {"json": list(reversed(w.stop_ids[visibility]))},
+            write(200),
+            lambda w: f"{tour(w)}/stops",
+        ),
+        (f"stop-get-{visibility}", "GET", stop, None, read, None),
+        (
+            f"stop-patch-{visibility}",
+            "PATCH",
+            stop,
+            lambda w: {"json": {"zoom": 17}},
+            write(200),
+            stop,
+        ),
+        (f"stop-delete-{visibility}", "DELETE", stop, None, write(204), stop),
+    ]
+
+
+for _visibility in ("draft", "workshop", "unlisted", "public"):
+    CASES.extend(tour_cases(_visibility))
+
+CALLERS = [*ACTORS, "session:other", "session:editor"]
+
+
+def expected_for(expected: dict, caller: str) -> int:
+    return expected[caller.removeprefix("session:")]
+
+
+def groups(case) -> list[tuple[str, tuple[str, ...]]]:
+    """Callers that can share one fresh world, refused ones first (they change nothing).
+    Allowed DELETEs, and creating a team (names are unique), get a world each."""
+    _id, method, _url, _body, expected, _check = case
+    refused = tuple(c for c in CALLERS if expected_for(expected, c) >= 400)
+    allowed = tuple(c for c in CALLERS if expected_for(expected, c) < 400)
+    if method == "DELETE" or _id == "teams-create":
+        return [("refused", refused)] + [(c, (c,)) for c in allowed]
+    return [("all", refused + allowed)]
+
+
+PARAMS = [
+    pytest.param(*case[1:], callers, id=f"{case[0]}-{name}")
+    for case in CASES
+    for name, callers in groups(case)
+]
+
+
+@pytest.mark.parametrize(("method", "url", "body", "expected", "check", "callers"), PARAMS)
+def test_permission_table(api, world, method, url, body, expected, check, callers):
+    want = {caller: expected_for(expected, caller) for caller in callers}
+    got = {}
+    for caller in callers:
+        before = api.get("site_admin", V1 + check(world)).json if check else None
+        response = api.call(caller, method, V1 + url(world), **(body(world) if body else {}))
+        got[caller] = response.status_code
+        if response.status_code >= 400:
+            assert set(response.json) >= {"code", "status", "message"}, caller
+            assert response.json["code"] == response.status_code, caller
+            if check:
+                after = api.get("site_admin", V1 + check(world)).json
+                assert after == before, f"{caller}'s refused {method} changed the data"
+    assert got == want
+
+
+def test_every_endpoint_is_in_the_table(app, world):
+    """Each (endpoint, method) the API serves is in the table: a new one must join it."""
+    served = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(V1) and not rule.rule.endswith("openapi.json")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    adapter = app.url_map.bind("localhost")
+    tabled = set()
+    for _id, method, url, *_rest in CASES:
+        endpoint, _args = adapter.match(V1 + url(world).split("?")[0], method=method)
+        tabled.add((endpoint, method))
+    assert served == tabled
