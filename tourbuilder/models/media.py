@@ -112,6 +112,15 @@ class MediaItem(Timestamps, Translatable, db.Model):
     def can_edit(self, user) -> bool:
         return can_edit_team_content(user, self.team_id)
 
+    def thumbnail_variant(self) -> str | None:
+        """The smallest picture derivative (a photo size or a video poster), WebP first."""
+        pictures = [
+            (not name.endswith(".webp"), entry.get("width") or 0, name)
+            for name, entry in self.derivatives.items()
+            if (entry.get("mime") or "").startswith("image/")
+        ]
+        return min(pictures)[2] if pictures else None
+
     @property
     def is_publishable(self) -> bool:
         """Ready, and nobody identifiable is shown without recorded consent."""

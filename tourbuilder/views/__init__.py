@@ -3,6 +3,7 @@
 
 def init_app(app) -> None:
     from . import auth
+    from . import library
     from . import media
     from . import public
     from . import teams
@@ -13,3 +14,4 @@ def init_app(app) -> None:
     app.register_blueprint(teams.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(uploads.bp)
+    app.register_blueprint(library.bp)

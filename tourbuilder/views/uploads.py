@@ -94,9 +94,15 @@ def create():
     if team is None or not can_edit_team_content(current_user, team.id):
         return error(403, "You may not upload to this team.")
     session = uploads.create_session(
-        team, current_user, length, meta.get("filename", ""), meta.get("filetype", "")
+        team,
+        current_user,
+        length,
+        meta.get("filename") or meta.get("name", ""),
+        meta.get("filetype") or meta.get("type", ""),
     )
-    location = url_for(".upload", upload_id=session.id, _external=True)
+    # A path, not a full URL: clients resolve it against the endpoint, so it stays right
+    # behind a reverse proxy.
+    location = url_for(".upload", upload_id=session.id)
     return Response(status=201, headers=tus_headers(Location=location, **{"Upload-Offset": "0"}))
 
 

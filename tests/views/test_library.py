@@ -1,0 +1,102 @@
+"""The team's media page."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tourbuilder.extensions import db
+from tourbuilder.models import Consent
+from tourbuilder.models import MediaItem
+from tourbuilder.models import Role
+from tourbuilder.models import Tour
+
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="../shared/fixtures is absent")
+
+
+def upload(client, team, name):
+    with open(FIXTURES / name, "rb") as fh:
+        response = client.post(
+            "/api/v1/media",
+            data={"team_id": str(team.id), "file": (fh, name)},
+            content_type="multipart/form-data",
+        )
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+@pytest.fixture
+def team_with_media(make, auth, client):
+    team = make.team()
+    editor = make.user(team, Role.EDITOR)
+    auth.login(editor)
+    ids = [upload(client, team, n) for n in ("IMG_5910.jpg", "issue-exifr-59.jpg", "flower.jpg")]
+    return team, editor, ids
+
+
+def test_page_lists_items_with_status_and_location_flags(client, team_with_media):
+    team, _, ids = team_with_media
+    page = client.get(f"/teams/{team.id}/media").get_data(as_text=True)
+    for item_id in ids:
+        assert f'id="item-{item_id}"' in page
+    assert page.count('data-status="ready"') == 3
+    assert "Needs a location" in page  # flower.jpg has no GPS
+    assert page.count("Camera position not confirmed") == 2
+    assert "vendor/uppy/dist/uppy.min.js" in page
+    assert f"/media/{ids[0]}/320.webp" in page
+
+
+def test_facilitators_see_but_cannot_change(client, auth, make, team_with_media):
+    team, _, ids = team_with_media
+    auth.logout()
+    auth.login(make.user(team, Role.FACILITATOR))
+    page = client.get(f"/teams/{team.id}/media").get_data(as_text=True)
+    assert f'id="item-{ids[0]}"' in page and "uppy.min.js" not in page
+    assert (
+        client.post(f"/teams/{team.id}/media/{ids[0]}", data={"consent": "no_people"}).status_code
+        == 403
+    )
+    auth.logout()
+    auth.login(make.user(make.team(), Role.EDITOR))
+    assert client.get(f"/teams/{team.id}/media").status_code == 404
+    assert (
+        client.post(f"/teams/{team.id}/media/{ids[0]}", data={"consent": "no_people"}).status_code
+        == 404
+    )
+
+
+def test_consent_and_location_confirmation(app, client, team_with_media):
+    team, _, ids = team_with_media
+    response = client.post(
+        f"/teams/{team.id}/media/{ids[0]}",
+        data={"consent": "consent_recorded", "confirm_location": "1"},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        item = db.session.get(MediaItem, ids[0])
+        assert item.consent is Consent.CONSENT_RECORDED and item.location_confirmed
+    assert (
+        client.post(f"/teams/{team.id}/media/{ids[0]}", data={"consent": "maybe"}).status_code
+        == 400
+    )
+
+
+def test_draft_tour_from_selected_items(app, client, team_with_media):
+    team, _, ids = team_with_media
+    response = client.post(
+        f"/teams/{team.id}/media/tour", data={"media_ids": [str(i) for i in ids], "title": "Walk"}
+    )
+    assert response.status_code == 303
+    slug = re.search(r"/tours/([\w-]+)", response.headers["Location"]).group(1)
+    with app.app_context():
+        tour = db.session.scalars(db.select(Tour).filter_by(slug=slug)).one()
+        assert len(tour.stops) == 2 and tour.visibility.value == "draft"
+    assert client.get(f"/tours/{slug}").status_code == 200
+
+
+def test_draft_tour_needs_positions(client, team_with_media):
+    team, _, ids = team_with_media
+    response = client.post(f"/teams/{team.id}/media/tour", data={"media_ids": [str(ids[2])]})
+    assert response.status_code == 303
+    assert "no tour was made" in client.get(response.headers["Location"]).get_data(as_text=True)
