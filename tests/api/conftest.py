@@ -7,10 +7,10 @@ need a token from a page); a test turns it on with
 
 from __future__ import annotations
 
-import re
 from types import SimpleNamespace
 
 import pytest
+from api_helpers import login
 
 from tourbuilder.extensions import db
 from tourbuilder.models import ApiToken
@@ -22,8 +22,6 @@ from tourbuilder.models import SiteVisibility
 from tourbuilder.models import StopMedia
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
-
-PASSWORD = "correct horse battery"  # the factories' password (tests/conftest.py)
 
 
 @pytest.fixture
@@ -147,22 +145,6 @@ class Api:
 
     def delete(self, actor, url, **kw):
         return self.call(actor, "DELETE", url, **kw)
-
-
-def csrf_token_from(html: str) -> str | None:
-    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    return found.group(1) if found else None
-
-
-def login(client, email: str):
-    """Sign in through the login form (with its CSRF token when the page carries one)."""
-    data = {"email": email, "password": PASSWORD}
-    token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    if token:
-        data["csrf_token"] = token
-    response = client.post("/login", data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return response
 
 
 @pytest.fixture

@@ -246,7 +246,10 @@ def test_permission_table(api, world, method, url, body, expected, check, caller
     want = {caller: expected_for(expected, caller) for caller in callers}
     got = {}
     for caller in callers:
-        before = api.get("site_admin", V1 + check(world)).json if check else None
+        if check:
+            seen = api.get("site_admin", V1 + check(world))
+            assert seen.status_code == 200, seen.json
+            before = seen.json
         response = api.call(caller, method, V1 + url(world), **(body(world) if body else {}))
         got[caller] = response.status_code
         if response.status_code >= 400:

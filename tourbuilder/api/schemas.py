@@ -130,4 +130,6 @@ class LangArgs(Schema):
 
 
 class TeamFilterArgs(LangArgs):
-    team_id = Id(metadata={"description": "Only this team's"})
+    team_id = fields.Integer(
+        validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "Only this team's"}
+    )
