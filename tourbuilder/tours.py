@@ -112,7 +112,7 @@ def update_tour(tour: Tour, **fields) -> Tour:
     fields.pop("slug", None)
     if "cover_id" in fields:
         cover_id = fields.pop("cover_id")
-        tour.cover = team_media(tour.team_id, [cover_id], "cover_id")[0] if cover_id else None
+        tour.cover = team_media(tour.team.id, [cover_id], "cover_id")[0] if cover_id else None
     for name, value in fields.items():
         setattr(tour, name, value)
     if visibility is not None:
@@ -185,7 +185,7 @@ def update_stop(stop: Stop, **fields) -> Stop:
 
     :raise TourError: a site or media item of another team, or half a coordinate pair.
     """
-    team_id = stop.tour.team_id
+    team_id = stop.tour.team.id  # team_id is unset until a new tour is flushed
     if "site_id" in fields:
         stop.site = team_site(team_id, fields.pop("site_id"))
     if "media_ids" in fields:
@@ -203,7 +203,11 @@ def add_stop(tour: Tour, **fields) -> Stop:
     """Append a stop to ``tour``. :raise TourError: as :func:`update_stop`."""
     stop = Stop()
     tour.stops.append(stop)
-    update_stop(stop, **fields)
+    try:
+        update_stop(stop, **fields)
+    except TourError:
+        tour.stops.remove(stop)
+        raise
     tour.stops.reorder()
     return stop
 
