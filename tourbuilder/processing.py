@@ -87,10 +87,16 @@ def files_complete(item: MediaItem) -> bool:
 
 
 class _ProgressWriter:
-    """Saves transcode progress at most every second or every 5 %."""
+    """Saves transcode progress at most every second or every 5 %.
+
+    ffmpeg's progress arrives on a reader thread, outside the app context, so it writes
+    through the engine directly. Each write also refreshes ``updated_at``: the heartbeat
+    that tells a live worker from a dead one (see :func:`claim`).
+    """
 
     def __init__(self, item: MediaItem):
-        self.item = item
+        self.item_id = item.id
+        self.engine = db.engine
         self.last_time = 0.0
         self.last_value = 0.0
 
@@ -99,8 +105,13 @@ class _ProgressWriter:
         if now - self.last_time < 1 and percent - self.last_value < 5:
             return
         self.last_time, self.last_value = now, percent
-        self.item.progress = round(min(max(percent, 0.0), 99.0), 1)
-        db.session.commit()
+        table = MediaItem.__table__
+        with self.engine.begin() as conn:
+            conn.execute(
+                table.update()
+                .where(table.c.id == self.item_id, table.c.status == MediaStatus.PROCESSING.value)
+                .values(progress=round(min(max(percent, 0.0), 99.0), 1), updated_at=utcnow())
+            )
 
 
 def _parse_time(value: str | None) -> datetime | None:

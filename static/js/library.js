@@ -79,7 +79,7 @@
     chunkSize: 5 * 1024 * 1024,
     retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
     headers: { "X-CSRFToken": target.dataset.csrf },
-    allowedMetaFields: ["team_id", "filename", "filetype", "name", "type"],
+    allowedMetaFields: ["team_id", "name", "type"],
     removeFingerprintOnSuccess: true,
   });
   uppy.on("upload-success", () => startPolling());
