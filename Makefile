@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_UPDATED := /tmp/.tourbuilder-apt-updated
 
-.PHONY: run test setup system-deps browser-deps assets lint bench clean
+.PHONY: run test setup system-deps browser-deps assets translations messages lint bench clean
 
 run: setup
 	$(BIN)/tourbuilder db upgrade
@@ -22,7 +22,7 @@ test: setup browser-deps
 	$(BIN)/ruff check tourbuilder tests bench scripts
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-setup: system-deps $(VENV)/.installed assets
+setup: system-deps $(VENV)/.installed assets translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,20 @@ static/vendor/.stamp: package.json package-lock.json scripts/vendor_assets.py
 	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python scripts/vendor_assets.py
 	touch $@
+
+# Interface translations: compiled .mo files are build products (git ignores them).
+CATALOGS := $(wildcard tourbuilder/translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGS:.po=.mo)
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# After changing user-facing strings: refresh the template and every catalogue.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project tourbuilder -o tourbuilder/translations/messages.pot .
+	$(BIN)/pybabel update -i tourbuilder/translations/messages.pot -d tourbuilder/translations \
+		--no-fuzzy-matching
 
 lint:
 	$(BIN)/ruff check tourbuilder tests bench scripts

@@ -11,6 +11,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
@@ -25,9 +26,9 @@ from .teams import get_team
 bp = Blueprint("library", __name__)
 
 CONSENT_LABELS = {
-    Consent.NOT_YET: "Consent not recorded yet",
-    Consent.NO_PEOPLE: "No identifiable people",
-    Consent.CONSENT_RECORDED: "Consent recorded",
+    Consent.NOT_YET: _l("Consent not recorded yet"),
+    Consent.NO_PEOPLE: _l("No identifiable people"),
+    Consent.CONSENT_RECORDED: _l("Consent recorded"),
 }
 
 
@@ -56,7 +57,7 @@ def media(team_id: int):
         team=team,
         items=items,
         can_edit=can_edit,
-        consent_labels={str(k): _(v) for k, v in CONSENT_LABELS.items()},
+        consent_labels={str(k): str(v) for k, v in CONSENT_LABELS.items()},
     )
 
 
