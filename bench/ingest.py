@@ -56,22 +56,36 @@ def make_photos(folder: Path, count: int) -> list[Path]:
 
 
 def make_clips(folder: Path, seconds: int) -> tuple[Path, Path]:
-    """One lavfi pass, two phone-like files: H.264 High 6 Mb/s + AAC (web-friendly,
-    remuxed) and HEVC + AAC (what iPhones record by default; must be transcoded)."""
-    web, hevc = folder / "phone-h264.mp4", folder / "phone-hevc.mp4"
-    video = f"testsrc2=size=1920x1080:rate=30:duration={seconds},noise=alls=6:allf=t"
+    """Two phone-like clips: H.264 High 6 Mb/s + AAC (web-friendly, remuxed) and HEVC +
+    AAC (what iPhones record by default; must be transcoded).
+
+    A 10 s piece is encoded once (one lavfi pass feeding both encoders) and
+    looped with ``-c copy`` to the wanted length: x265 is slow, looping is free.
+    """
+    piece = min(seconds, 10)
+    video = f"testsrc2=size=1920x1080:rate=30:duration={piece},noise=alls=6:allf=t"
     audio = ["-map", "1:a", "-c:a", "aac", "-b:a", "128k"]
-    subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-         "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", f"sine=duration={seconds}",
-         "-filter_complex", "[0:v]split=2[a][b]",
-         "-map", "[a]", *audio, "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "high",
-         "-pix_fmt", "yuv420p", "-b:v", "6M", "-maxrate", "6M", "-bufsize", "12M", str(web),
-         "-map", "[b]", *audio, "-c:v", "libx265", "-preset", "ultrafast", "-tag:v", "hvc1",
-         "-pix_fmt", "yuv420p", "-b:v", "8M", "-x265-params", "log-level=error", str(hevc)],
-        check=True,
+    pieces = folder / "piece-h264.mp4", folder / "piece-hevc.mp4"
+    _ffmpeg(
+        "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", f"sine=duration={piece}",
+        "-filter_complex", "[0:v]split=2[a][b]",
+        "-map", "[a]", *audio, "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "high",
+        "-pix_fmt", "yuv420p", "-b:v", "6M", "-maxrate", "6M", "-bufsize", "12M",
+        "-g", "60", str(pieces[0]),
+        "-map", "[b]", *audio, "-c:v", "libx265", "-preset", "ultrafast", "-tag:v", "hvc1",
+        "-pix_fmt", "yuv420p", "-b:v", "8M", "-x265-params", "log-level=error:keyint=60",
+        str(pieces[1]),
     )  # fmt: skip
-    return web, hevc
+    clips = folder / "phone-h264.mp4", folder / "phone-hevc.mp4"
+    for src, dst in zip(pieces, clips, strict=True):
+        loops = -(-seconds // piece) - 1
+        _ffmpeg("-stream_loop", str(loops), "-i", str(src), "-t", str(seconds), "-c", "copy",
+                str(dst))  # fmt: skip
+    return clips
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
 
 
 # --- photos (child processes) -----------------------------------------------------
@@ -139,7 +153,7 @@ def bench_video(clip: Path, renditions_sizes, out: Path, repeat: int) -> dict:
     plans = video.plan_renditions(facts, settings)
     out.mkdir()
     hand_outs = [out / f"hand-{r.size}.mp4" for r in plans]
-    argv = video.transcode_command(clip, "mov", plans, hand_outs, settings)
+    argv = video.transcode_command(clip, "mov", facts, plans, hand_outs, settings)
     pipeline, hand = [], []
     # Alternate the two, and keep the best of each, so cache and load favour neither.
     for _ in range(repeat):
@@ -151,7 +165,7 @@ def bench_video(clip: Path, renditions_sizes, out: Path, repeat: int) -> dict:
     if len(plans) > 1 and not any(r.copy for r in plans):
         separate = 0.0
         for r in plans:
-            one = video.transcode_command(clip, "mov", [r], [out / f"alone-{r.size}.mp4"],
+            one = video.transcode_command(clip, "mov", facts, [r], [out / f"alone-{r.size}.mp4"],
                                           settings)  # fmt: skip
             separate += timed(lambda one=one: subprocess.run(one, check=True, capture_output=True))
         figures["separate"] = separate

@@ -1,5 +1,7 @@
 """Every real fixture in the shared manifest goes through ingest() with the right answers."""
 
+import json
+
 import pytest
 from conftest import ffprobe
 from conftest import rows_param
@@ -32,6 +34,7 @@ def test_photo_fixture(row, fixtures_dir, tmp_path):
     assert result.metadata.orientation == (int(row["orientation"] or 1) or 1)
     assert result.sha256 == row["sha256"]
     _check_aspect(result.derivatives, row)
+    assert json.loads(json.dumps(result.as_dict()))["kind"] == row["kind"]
 
 
 @pytest.mark.parametrize("row", rows_param(("track",)))

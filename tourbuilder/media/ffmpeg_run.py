@@ -12,9 +12,10 @@ group.
 import json
 import logging
 import os
+import selectors
 import signal
 import subprocess
-import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -97,10 +98,14 @@ def run(
 
     With ``progress``, stdout is ffmpeg's ``-progress pipe:1`` key=value
     stream and ``progress(percent)`` is called as ``out_time_us`` advances.
+    Both pipes are drained from this thread with a selector (no helper
+    threads), and only the tail of stderr is kept: a hostile file can make a
+    decoder print forever.
 
     :raise MediaError: timeout ("processing took too long", permanent), a
         non-zero exit (``failure``, permanent) or a missing tool (transient).
     """
+    deadline = time.monotonic() + timeout_s
     try:
         proc = subprocess.Popen(
             args,
@@ -112,30 +117,35 @@ def run(
     except OSError as exc:
         log.error("cannot start %s: %s", args[0], exc)
         raise MediaError("The media tools are not available right now.", permanent=False) from exc
-    out: list[bytes] = []
-    err: list[bytes] = []
-    readers = [
-        threading.Thread(target=_read_err, args=(proc.stderr, err), daemon=True),
-        threading.Thread(
-            target=_read_progress if progress else _read_all,
-            args=(proc.stdout, progress, duration_s) if progress else (proc.stdout, out),
-            daemon=True,
-        ),
-    ]
-    for reader in readers:
-        reader.start()
-    try:
-        rc = proc.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        raise MediaError("processing took too long", permanent=True) from None
-    finally:
-        for reader in readers:
-            reader.join(timeout=5)
+    out = bytearray()
+    err = bytearray()
+    with proc, selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ, out)
+        selector.register(proc.stderr, selectors.EVENT_READ, err)
+        while selector.get_map():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                _kill_group(proc)
+                raise MediaError("processing took too long", permanent=True)
+            for key, _ in selector.select(remaining):
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    continue
+                key.data.extend(chunk)
+                if key.data is err and len(err) > 65536:
+                    del err[:-65536]
+                elif progress and key.data is out:
+                    _report(out, progress, duration_s)
+        try:
+            rc = proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise MediaError("processing took too long", permanent=True) from None
     if rc != 0:
-        log.warning("%s exited %s: %s", Path(args[0]).name, rc, b"".join(err)[-2000:])
+        log.warning("%s exited %s: %s", Path(args[0]).name, rc, bytes(err[-2000:]))
         raise MediaError(failure)
-    return b"".join(out)
+    return bytes(out)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -147,29 +157,16 @@ def _kill_group(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def _read_all(stream, sink: list[bytes]) -> None:
-    for chunk in iter(lambda: stream.read(65536), b""):
-        sink.append(chunk)
-
-
-def _read_err(stream, sink: list[bytes]) -> None:
-    # Keep the tail only: a hostile file can make a decoder print forever.
-    size = 0
-    for chunk in iter(lambda: stream.read(4096), b""):
-        sink.append(chunk)
-        size += len(chunk)
-        while size > 65536 and len(sink) > 1:
-            size -= len(sink.pop(0))
-
-
-def _read_progress(stream, progress: Progress, duration_s: float | None) -> None:
-    # Keep draining even if the callback fails, or ffmpeg would block on a full pipe.
-    for raw in stream:
+def _report(buffer: bytearray, progress: Progress, duration_s: float | None) -> None:
+    """Consume complete ``key=value`` lines of ``-progress`` output from ``buffer``."""
+    *lines, rest = bytes(buffer).split(b"\n")
+    buffer[:] = rest
+    for raw in lines:
         key, _, value = raw.decode("ascii", "replace").strip().partition("=")
         try:
             if key == "out_time_us" and duration_s and value.isdigit():
                 progress(min(100.0, int(value) / 1e6 / duration_s * 100))
             elif key == "progress" and value == "end":
                 progress(100.0)
-        except Exception:
+        except Exception:  # a broken callback must not break the transcode
             log.exception("progress callback failed")

@@ -117,18 +117,26 @@ def _can_copy(found: StreamFacts, w: int, h: int, size: int, settings: MediaSett
     )
 
 
-def encode_args(rendition: Rendition, label: str, settings: MediaSettings) -> list[str]:
-    """Output options of one rendition fed by filter graph output ``label``."""
+def encode_args(
+    rendition: Rendition, label: str, found: StreamFacts, settings: MediaSettings
+) -> list[str]:
+    """Output options of one rendition fed by filter graph output ``label``.
+
+    AAC sound is copied even when the pictures are re-encoded.
+    """
     if rendition.copy:
         return ["-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", *STRIP, *MP4]
     ceiling = settings.bitrate_ceiling(rendition.size)
+    if found.acodec == "aac":
+        audio = ["-c:a", "copy"]
+    else:
+        audio = ["-c:a", "aac", "-b:a", str(settings.audio_bitrate), "-ac", "2"]
     return [
         "-map", f"[{label}]", "-map", "0:a:0?",
         "-c:v", "libx264", "-preset", settings.x264_preset, "-crf", str(settings.x264_crf),
         "-maxrate", str(ceiling), "-bufsize", str(ceiling * 2),
         "-profile:v", "high", "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-b:a", str(settings.audio_bitrate), "-ac", "2",
-        *_threads(settings), *STRIP, *MP4,
+        *audio, *_threads(settings), *STRIP, *MP4,
     ]  # fmt: skip
 
 
@@ -137,22 +145,30 @@ def _threads(settings: MediaSettings) -> list[str]:
 
 
 def transcode_command(
-    src: Path, demuxer: str, renditions: list[Rendition], outputs: list[Path], settings
+    src: Path,
+    demuxer: str,
+    found: StreamFacts,
+    renditions: list[Rendition],
+    outputs: list[Path],
+    settings: MediaSettings,
 ) -> list[str]:
     """The single ffmpeg command writing every rendition (one decode, ``split``)."""
+    size = found.display_size
     encoded = [r for r in renditions if not r.copy]
     args = [*base_args(settings.ffmpeg), *_threads(settings), *input_args(src, demuxer)]
     if encoded:
         labels = "".join(f"[s{i}]" for i in range(len(encoded)))
-        graph = [f"[0:v:0]split={len(encoded)}{labels}" if len(encoded) > 1 else ""]
+        graph = [f"[0:v:0]split={len(encoded)}{labels}"] if len(encoded) > 1 else []
         for i, r in enumerate(encoded):
             source = f"[s{i}]" if len(encoded) > 1 else "[0:v:0]"
-            graph.append(f"{source}scale={r.width}:{r.height}:flags=bicubic,setsar=1[v{i}]")
-        args += ["-filter_complex", ";".join(g for g in graph if g)]
+            # No scaler at source size: swscale runs in ffmpeg's one main thread.
+            scale = "" if (r.width, r.height) == size else f"scale={r.width}:{r.height},"
+            graph.append(f"{source}{scale}setsar=1[v{i}]")
+        args += ["-filter_complex", ";".join(graph)]
     args += ["-progress", "pipe:1", "-nostats"]
     index = 0
     for rendition, out in zip(renditions, outputs, strict=True):
-        args += [*encode_args(rendition, f"v{index}", settings), file_url(out)]
+        args += [*encode_args(rendition, f"v{index}", found, settings), file_url(out)]
         index += 0 if rendition.copy else 1
     return args
 
@@ -162,7 +178,7 @@ def transcode(src, demuxer, found, renditions, out_dir, settings, progress) -> l
     finals = [out_dir / f"video-{r.size}.mp4" for r in renditions]
     with _temps(finals) as temps:
         run(
-            transcode_command(src, demuxer, renditions, temps, settings),
+            transcode_command(src, demuxer, found, renditions, temps, settings),
             timeout_s=settings.ffmpeg_timeout_s,
             failure="This video could not be converted; it may be damaged.",
             progress=progress or (lambda _: None),
