@@ -179,6 +179,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="15 s clip instead of 60 s")
     parser.add_argument("--photos", type=int, default=3, help="12 MP photos per variant")
+    parser.add_argument("--photos-only", action="store_true", help="skip the video part")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -202,6 +203,8 @@ def main() -> None:
             print(f"{name:<16}{fig['wall']:>11.2f}s{naive['wall'] / fig['wall']:>9.2f}x"
                   f"{fig['rss_mb']:>9.0f}MB{fig['rss_mb'] / naive['rss_mb']:>10.2f}x")  # fmt: skip
 
+        if args.photos_only:
+            return
         started = time.perf_counter()
         web, heavy = make_clips(folder, seconds)
         print(f"\nvideo: {seconds} s 1080p30 clips generated in "

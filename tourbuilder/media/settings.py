@@ -23,6 +23,9 @@ class MediaSettings:
     #: asked (e.g. 2016 instead of 2048 for a 4032 px phone photo). 0 = exact.
     jpeg_draft_slack: float = 0.025
     jpeg_quality: int = 82
+    #: Progressive JPEGs are ~10 % smaller but ~5x slower to encode; the JPEGs
+    #: are only the fallback for browsers without WebP, so speed wins.
+    jpeg_progressive: bool = False
     webp_quality: int = 80
     #: libwebp effort 0 (fastest) .. 6 (smallest); 4 is libwebp's default.
     webp_method: int = 2
