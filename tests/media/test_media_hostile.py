@@ -177,3 +177,9 @@ def test_truncated_mp4_is_refused(tmp_path, faststart):
     src = tmp_path / "cut.mp4"
     src.write_bytes(full.read_bytes()[: full.stat().st_size * 6 // 10])
     _refused(src, tmp_path / "out", "damaged or incomplete")
+
+
+def test_missing_file_is_a_transient_media_error(tmp_path):
+    with pytest.raises(MediaError) as info:
+        ingest(tmp_path / "gone.jpg", tmp_path / "out")
+    assert not info.value.permanent

@@ -9,6 +9,7 @@ jobs, the CLI, tests and ``bench/ingest.py`` all call the same code::
 """
 
 import hashlib
+import logging
 from pathlib import Path
 
 from .detect import detect
@@ -17,6 +18,8 @@ from .errors import MediaError
 from .ffmpeg_run import Progress
 from .results import IngestResult
 from .settings import MediaSettings
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Detected", "IngestResult", "MediaError", "MediaSettings", "detect", "ingest"]
 
@@ -35,7 +38,18 @@ def ingest(
         message can be shown to the person who uploaded it.
     """
     settings = settings or MediaSettings()
-    path, out_dir = Path(path), Path(out_dir)
+    try:
+        return _ingest(Path(path), Path(out_dir), settings, progress)
+    except OSError as exc:
+        # Reading the upload or writing derivatives failed (storage, disk
+        # full): not the file's fault, so worth retrying.
+        log.warning("ingest of %s failed: %s", path, exc)
+        raise MediaError(
+            "The file could not be read or its copies written right now.", permanent=False
+        ) from exc
+
+
+def _ingest(path: Path, out_dir: Path, settings: MediaSettings, progress) -> IngestResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     found = detect(path, settings)
     result = IngestResult(
