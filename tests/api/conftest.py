@@ -10,7 +10,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from api_helpers import login
 
 from tourbuilder.extensions import db
 from tourbuilder.models import ApiToken
@@ -22,6 +21,8 @@ from tourbuilder.models import SiteVisibility
 from tourbuilder.models import StopMedia
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
+
+from .api_helpers import login
 
 
 @pytest.fixture

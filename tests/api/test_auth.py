@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from api_helpers import csrf_token_from
-from api_helpers import login
 
 from tourbuilder.extensions import db
 from tourbuilder.models import ApiToken
 from tourbuilder.models import utcnow
+
+from .api_helpers import csrf_token_from
+from .api_helpers import login
 
 
 def test_token_signs_in(api, world):

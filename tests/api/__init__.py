@@ -1,0 +1,1 @@
+"""API tests (a package, so module names do not clash with tests/views/)."""
