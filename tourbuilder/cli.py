@@ -52,7 +52,15 @@ def serve_command(host, port, threads):
         f"{', worker inside this process' if consumer else ''})"
     )
     try:
-        serve(app, host=host, port=port, threads=threads, ident="tourbuilder")
+        serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="tourbuilder",
+            # waitress refuses bodies over 1 GiB by default; the app sets its own limit
+            max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+        )
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
