@@ -3,13 +3,21 @@
 import os
 import subprocess
 import sys
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 import redis
 
 from tourbuilder import create_app
+from tourbuilder.database import upgrade
+from tourbuilder.extensions import db
 from tourbuilder.jobs import get_queue
+from tourbuilder.library import store_upload
+from tourbuilder.models import MediaItem
+from tourbuilder.models import MediaStatus
+from tourbuilder.models import Team
 
 REDIS_URL = os.environ.get("TOURBUILDER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -58,6 +66,8 @@ def test_embedded_queue_runs_jobs_in_process(tmp_path):
 @pytest.mark.skipif(REDIS_PROBLEM is not None, reason=f"Redis unreachable: {REDIS_PROBLEM}")
 def test_redis_queue_runs_jobs_in_a_separate_worker_process(tmp_path):
     app = _app(tmp_path, REDIS_URL=REDIS_URL)
+    with app.app_context():
+        upgrade()
     name = app.config["JOB_QUEUE_NAME"]
     env = {
         **os.environ,
@@ -84,3 +94,54 @@ def test_redis_queue_runs_jobs_in_a_separate_worker_process(tmp_path):
         worker.wait(timeout=20)
         with app.app_context():
             get_queue().huey.storage.flush_all()
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+
+@pytest.mark.skipif(REDIS_PROBLEM is not None, reason=f"Redis unreachable: {REDIS_PROBLEM}")
+@pytest.mark.skipif(not FIXTURES.exists(), reason="../shared/fixtures is absent")
+def test_redis_worker_processes_an_upload(tmp_path):
+    """Web app and worker as separate processes sharing the database and the media folder."""
+    app = _app(tmp_path, REDIS_URL=REDIS_URL)
+    with app.app_context():
+        upgrade()
+        team = Team(name="Redis team", languages=["en"])
+        db.session.add(team)
+        db.session.commit()
+        with open(FIXTURES / "flower.webp", "rb") as stream:
+            item, created = store_upload(team, stream, "flower.webp", None)
+        assert created and item.status is MediaStatus.PENDING
+        item_id = item.id
+    env = {
+        **os.environ,
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "TOURBUILDER_INSTANCE_PATH": str(tmp_path / "instance"),
+        "TOURBUILDER_MEDIA_ROOT": app.config["MEDIA_ROOT"],
+        "TOURBUILDER_JOB_QUEUE_NAME": app.config["JOB_QUEUE_NAME"],
+        "TOURBUILDER_SECRET_KEY": "x",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "tourbuilder.cli", "worker", "-w", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with app.app_context():
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                db.session.expire_all()
+                item = db.session.get(MediaItem, item_id)
+                if item.status in (MediaStatus.READY, MediaStatus.FAILED):
+                    break
+                time.sleep(0.2)
+            assert item.status is MediaStatus.READY, item.error
+            assert "320.webp" in item.derivatives
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+        with app.app_context():
+            get_queue().huey.storage.flush_all()
+            db.engine.dispose()

@@ -43,6 +43,7 @@ def serve_command(host, port, threads):
     from .processing import recover_unfinished
 
     app = current_app._get_current_object()
+    _require_database()
     queue = get_queue()
     consumer = queue.start_in_process() if queue.runs_in_process else None
     if consumer is not None and (count := recover_unfinished()):
@@ -66,6 +67,15 @@ def serve_command(host, port, threads):
             consumer.stop(graceful=True)
 
 
+def _require_database() -> None:
+    """:raise click.ClickException: the database is unreachable or not migrated."""
+    from .health import database_check
+
+    check = database_check()
+    if not check.ok:
+        raise click.ClickException(f"{check.detail} (fix: {check.fix})")
+
+
 @click.command("worker")
 @click.option("--workers", "-w", default=None, type=int, help="Worker threads.")
 @with_appcontext
@@ -76,6 +86,7 @@ def worker_command(workers):
 
     queue = get_queue()
     click.echo(f"tourbuilder worker: {queue.backend} queue")
+    _require_database()
     if count := recover_unfinished():
         click.echo(f"Re-queued {count} media item(s) left unfinished by the last run.")
     queue.consumer(workers).run()

@@ -32,7 +32,7 @@ def _program(name: str) -> Check:
     return Check(name, out.returncode == 0, f"{path}: {first}", fix)
 
 
-def _database() -> Check:
+def database_check() -> Check:
     from sqlalchemy import inspect
 
     from .database import ping
@@ -93,4 +93,4 @@ def _jobs() -> Check:
 
 def run_checks() -> list[Check]:
     assert current_app
-    return [_program("ffmpeg"), _program("ffprobe"), _database(), _media(), _jobs()]
+    return [_program("ffmpeg"), _program("ffprobe"), database_check(), _media(), _jobs()]
