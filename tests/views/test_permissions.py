@@ -2,9 +2,13 @@
 
 import pytest
 
+from tourbuilder.demo import draw_photo
+from tourbuilder.demo import store_demo_photo
 from tourbuilder.extensions import db
+from tourbuilder.models import Consent
 from tourbuilder.models import Invitation
 from tourbuilder.models import Role
+from tourbuilder.models import Team
 from tourbuilder.models import User
 from tourbuilder.models import utcnow
 
@@ -32,9 +36,11 @@ def world(app, make):
             utcnow() + timedelta(days=1),
         )
         db.session.add(inv)
+        photo = store_demo_photo(db.session.get(Team, team.id), draw_photo("x", (9, 9, 9), 1), "x")
+        photo.consent = Consent.NOT_YET  # not publishable: members only
         db.session.commit()
-        invitation_id = inv.id
-    return {"team": team, "people": people, "invitation_id": invitation_id}
+        invitation_id, item_id = inv.id, photo.id
+    return {"team": team, "people": people, "invitation_id": invitation_id, "item": item_id}
 
 
 # (method, url, data) -> expected status per actor
@@ -58,10 +64,13 @@ ROUTES = {
 @pytest.mark.parametrize("actor", ACTORS)
 def test_route_permissions(client, auth, world, route, actor):
     method, template = route
-    url = template.format(team=world["team"].id, invitation=world["invitation_id"])
+    url = template.format(
+        team=world["team"].id, invitation=world["invitation_id"], item=world["item"]
+    )
     if actor != "anonymous":
         auth.login(world["people"][actor])
-    data = {"role": "editor"} if method == "POST" else None
+    data = {"role": "editor", "consent": "no_people", "media_ids": [str(world["item"])]}
+    data = data if method == "POST" else None
     response = client.open(url, method=method, data=data)
     assert response.status_code == ROUTES[route][actor]
 
