@@ -62,6 +62,7 @@ translations: $(CATALOGS:.po=.mo)
 # After changing user-facing strings: refresh the template and every catalogue.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--ignore-dirs '.* node_modules' \
 		--project tourbuilder -o tourbuilder/translations/messages.pot .
 	$(BIN)/pybabel update -i tourbuilder/translations/messages.pot -d tourbuilder/translations \
 		--no-fuzzy-matching

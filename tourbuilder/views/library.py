@@ -12,6 +12,7 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
@@ -102,6 +103,20 @@ def draft_tour(team_id: int):
         return redirect(url_for(".media", team_id=team.id)), 303
     db.session.commit()
     if unplaced:
-        flash(_("%(n)s item(s) have no position and were left out.", n=len(unplaced)), "info")
-    flash(_("Draft tour created with %(n)s stop(s).", n=len(tour.stops)), "info")
+        flash(
+            ngettext(
+                "%(num)d item has no position and was left out.",
+                "%(num)d items have no position and were left out.",
+                len(unplaced),
+            ),
+            "info",
+        )
+    flash(
+        ngettext(
+            "Draft tour created with %(num)d stop.",
+            "Draft tour created with %(num)d stops.",
+            len(tour.stops),
+        ),
+        "info",
+    )
     return redirect(url_for("public.tour", slug=tour.slug)), 303
