@@ -8,8 +8,6 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_UPDATED := /tmp/.tourbuilder-apt-updated
 
 .PHONY: run test setup system-deps browser-deps assets translations messages lint bench clean
 
@@ -32,18 +30,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# apt-get only for what is missing, once per boot.
-define apt_install
-	@if [ ! -f $(APT_UPDATED) ]; then $(SUDO) apt-get update -q && touch $(APT_UPDATED); fi
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(1)
-endef
-
+# apt-get only for what is missing.
 system-deps:
-	@command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || { $(call apt_install,ffmpeg); }
-	@command -v npm >/dev/null || { $(call apt_install,npm); }
+	@scripts/system-deps.sh ffmpeg=ffmpeg ffprobe=ffmpeg npm=npm
 
 browser-deps:
-	@[ -x /usr/bin/chromium ] || { $(call apt_install,chromium fonts-noto-core); }
+	@scripts/system-deps.sh /usr/bin/chromium=chromium,fonts-noto-core
 
 assets: static/vendor/.stamp
 

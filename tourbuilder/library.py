@@ -8,6 +8,7 @@ page, the CLI and tests share it. Processing (derivatives, metadata) is the job
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import re
@@ -164,3 +165,45 @@ def delete_media(item: MediaItem) -> None:
     for key in keys:
         if key:
             storage.delete(key)
+
+
+def attach_captions(item: MediaItem, language: str, stream: BinaryIO) -> str:
+    """Store WebVTT captions in ``language`` for a video or audio item; returns the
+    derivative's name (``captions-<language>.vtt``). Replaces earlier captions in that
+    language. Commits.
+
+    :raise UploadError: the item is not a video or audio recording.
+    :raise MediaError: not WebVTT, not UTF-8 or too large (the message says which).
+    """
+    from .media.captions import sanitize_captions
+
+    if item.kind not in (MediaKind.VIDEO, MediaKind.AUDIO):
+        raise UploadError("Captions go with videos and sound recordings.")
+    path, _sha256, _size = _spool(stream)
+    try:
+        text = sanitize_captions(path)
+    finally:
+        os.unlink(path)
+    name = f"captions-{language}.vtt"
+    key = f"derived/{item.id}/{name}"
+    data = text.encode("utf-8")
+    get_storage().save(key, io.BytesIO(data))
+    item.derivatives[name] = {
+        "key": key,
+        "mime": "text/vtt",
+        "role": "captions",
+        "language": language,
+        "bytes": len(data),
+    }
+    db.session.commit()
+    return name
+
+
+def remove_captions(item: MediaItem, language: str) -> bool:
+    """Delete the captions in ``language``; False when there were none. Commits."""
+    entry = item.derivatives.pop(f"captions-{language}.vtt", None)
+    if entry is None:
+        return False
+    db.session.commit()
+    get_storage().delete(entry["key"])
+    return True

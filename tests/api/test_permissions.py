@@ -157,6 +157,22 @@ CASES = [
         hidden_write(204),
         lambda w: f"/media/{w.media_id}",
     ),
+    (  # the world's item is a photo: permitted callers learn captions need a video
+        "media-captions-put",
+        "PUT",
+        lambda w: f"/media/{w.media_id}/captions/es",
+        lambda w: {"data": {"file": (io.BytesIO(b"WEBVTT\n"), "es.vtt")}},
+        hidden_write(422),
+        lambda w: f"/media/{w.media_id}",
+    ),
+    (
+        "media-captions-delete",
+        "DELETE",
+        lambda w: f"/media/{w.media_id}/captions/es",
+        None,
+        hidden_write(404),
+        lambda w: f"/media/{w.media_id}",
+    ),
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
+from flask_smorest import abort
 from flask_smorest.fields import Upload
 from marshmallow import fields
 from marshmallow import Schema
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from .. import library
 from ..extensions import db
+from ..media import MediaError
 from ..models import Consent
 from ..models import MediaItem
 from ..models import MediaKind
@@ -185,3 +187,44 @@ class MediaById(MethodView):
     def delete(self, media_id):
         """Delete a media item and its files; stops showing it lose it."""
         library.delete_media(load_or_404(MediaItem, media_id, "edit"))
+
+
+class CaptionsForm(Schema):
+    file = Upload(metadata={"description": "A WebVTT (.vtt) file, UTF-8 (required)"})
+
+
+@blp.route("/media/<int:media_id>/captions/<lang>")
+class MediaCaptions(MethodView):
+    @blp.arguments(CaptionsForm, location="files")
+    @blp.response(200, MediaSchema)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such item in your teams")
+    @blp.alt_response(422, description="Not WebVTT, or not a video or sound recording")
+    def put(self, form, media_id, lang):
+        """Attach WebVTT captions in a language to a video or sound recording."""
+        item = load_or_404(MediaItem, media_id, "edit")
+        if not schemas.LANGUAGE_RE.match(lang):
+            field_error(
+                "lang", "Not a language code such as 'en', 'ar' or 'pt-BR'.", location="path"
+            )
+        upload = request.files.get("file")
+        if upload is None:
+            field_error(
+                "file", "Send the captions as the multipart field 'file'.", location="files"
+            )
+        try:
+            library.attach_captions(item, lang, upload.stream)
+        except (library.UploadError, MediaError) as exc:
+            field_error("file", str(exc), location="files")
+        return item
+
+    @blp.response(204)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such item, or no captions in that language")
+    def delete(self, media_id, lang):
+        """Remove the captions in a language."""
+        item = load_or_404(MediaItem, media_id, "edit")
+        if not library.remove_captions(item, lang):
+            abort(404, message=f"This item has no captions in {lang!r}.")
