@@ -64,10 +64,11 @@ def original_key(sha256: str) -> str:
 
 
 def _spool(stream: BinaryIO) -> tuple[str, str, int]:
-    """Copy ``stream`` to a temporary file in chunks; return (path, sha256, size)."""
+    """Copy ``stream`` in chunks to a scratch file beside the stored files (so storing it is
+    a rename, not a second copy); return (path, sha256, size)."""
     digest = hashlib.sha256()
     size = 0
-    fd, path = tempfile.mkstemp(prefix="tourbuilder-upload-")
+    fd, path = tempfile.mkstemp(prefix="upload-", dir=get_storage().scratch_dir())
     try:
         with os.fdopen(fd, "wb") as out:
             while chunk := stream.read(CHUNK):
@@ -86,6 +87,14 @@ def _existing(team_id: int, sha256: str) -> MediaItem | None:
     )
 
 
+def file_sha256(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def store_upload(
     team: Team, stream: BinaryIO, filename: str | None, uploaded_by, declared_mime: str = ""
 ) -> tuple[MediaItem, bool]:
@@ -97,6 +106,29 @@ def store_upload(
     :raise UploadError: the file is empty.
     """
     path, sha256, size = _spool(stream)
+    return _store(team, path, sha256, size, filename, uploaded_by, declared_mime)
+
+
+def store_local_file(
+    team: Team,
+    path: str | os.PathLike,
+    filename: str | None,
+    uploaded_by,
+    declared_mime: str = "",
+) -> tuple[MediaItem, bool]:
+    """Like :func:`store_upload` for a finished file on the storage's file system (a
+    completed resumable upload): it is moved into place, not copied. The file is gone
+    afterwards either way.
+
+    :raise UploadError: the file is empty.
+    """
+    path = str(path)
+    return _store(
+        team, path, file_sha256(path), os.path.getsize(path), filename, uploaded_by, declared_mime
+    )
+
+
+def _store(team, path, sha256, size, filename, uploaded_by, declared_mime):
     try:
         if size == 0:
             raise UploadError("The file is empty.")
@@ -106,9 +138,10 @@ def store_upload(
         key = original_key(sha256)
         storage = get_storage()
         if not storage.exists(key):
-            storage.save_file(key, path)
+            storage.adopt(key, path)
     finally:
-        os.unlink(path)
+        if os.path.exists(path):
+            os.unlink(path)
     mime = _UNSAFE.sub("", declared_mime or "")[:100]
     item = MediaItem(
         team_id=team.id,

@@ -191,9 +191,7 @@ def _process(item: MediaItem) -> str:
         raise MediaError("The uploaded file is missing from storage.", permanent=True)
     settings = media_settings()
     check_size_limit(detect(source, settings).kind, source.stat().st_size)
-    scratch_root = Path(storage.root) / "tmp"
-    scratch_root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch_root, prefix="job-") as out_dir:
+    with tempfile.TemporaryDirectory(dir=storage.scratch_dir(), prefix="job-") as out_dir:
         result = ingest(source, out_dir, settings, progress=_ProgressWriter(item))
         old_keys = {entry["key"] for entry in item.derivatives.values()}
         derivatives = {}

@@ -39,6 +39,8 @@ class Storage(Protocol):
     def size(self, key: str) -> int: ...
     def keys(self, prefix: str = "") -> Iterator[str]: ...
     def local_path(self, key: str) -> Path | None: ...
+    def scratch_dir(self) -> Path: ...
+    def adopt(self, key: str, source: Path) -> int: ...
 
 
 class LocalStorage:
@@ -71,6 +73,22 @@ class LocalStorage:
     def save_file(self, key: str, source: Path) -> int:
         with open(source, "rb") as stream:
             return self.save(key, stream)
+
+    def scratch_dir(self) -> Path:
+        """A folder on the same file system as the stored files, for files being made."""
+        path = self.root / "tmp"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def adopt(self, key: str, source: Path) -> int:
+        """Move ``source`` (a finished file on this file system, e.g. in
+        :meth:`scratch_dir`) to ``key`` without copying it; atomic."""
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(source, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(source, target)
+        return target.stat().st_size
 
     def open(self, key: str) -> BinaryIO:
         return open(self._path(key), "rb")

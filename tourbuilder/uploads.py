@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from .extensions import db
-from .library import store_upload
+from .library import store_local_file
 from .models import UploadSession
 from .models import utcnow
 from .storage import get_storage
@@ -112,15 +112,33 @@ def append(session: UploadSession, offset: int, stream: BinaryIO) -> UploadSessi
 
 
 def finish(session: UploadSession) -> None:
-    """Hand the complete file to the media library and forget the partial bytes."""
-    path = partial_path(session)
-    with open(path, "rb") as stream:
-        item, _created = store_upload(
-            session.team, stream, session.filename, session.user, declared_mime=session.mime
-        )
+    """Hand the complete file to the media library (a rename, not a copy)."""
+    item, _created = store_local_file(
+        session.team,
+        partial_path(session),
+        session.filename,
+        session.user,
+        declared_mime=session.mime,
+    )
     session.media_id = item.id
     db.session.commit()
-    path.unlink(missing_ok=True)
+
+
+def current_offset(session: UploadSession) -> int:
+    """How many bytes are stored: the partial file's size, until the upload is finished.
+
+    A complete upload whose hand-over a crash interrupted is handed over now.
+    """
+    if session.media_id is not None:
+        return session.length
+    path = partial_path(session)
+    size = path.stat().st_size if path.exists() else 0
+    if size != session.offset:
+        session.offset = size
+        db.session.commit()
+    if size == session.length:
+        finish(session)
+    return size
 
 
 def terminate(session: UploadSession) -> None:

@@ -131,3 +131,19 @@ def test_only_team_editors_upload_and_only_the_uploader_continues(client, auth, 
     auth.logout()
     auth.login(make.user(make.team(), Role.EDITOR))
     assert create(client, team, 10).status_code == 403
+
+
+@pytest.mark.skipif(not FIXTURES.exists(), reason="../shared/fixtures is absent")
+def test_complete_upload_whose_hand_over_was_interrupted_is_finished_on_head(app, client, editor):
+    team, _ = editor
+    data = (FIXTURES / "flower.jpg").read_bytes()
+    location = create(client, team, len(data)).headers["Location"]
+    with app.app_context():
+        session = db.session.scalars(db.select(UploadSession)).one()
+        # every byte reached the disk, then the server died before making the item
+        (Path(app.config["MEDIA_ROOT"]) / session.partial_key).write_bytes(data)
+    head = client.head(location, headers=TUS)
+    assert head.headers["Upload-Offset"] == str(len(data))
+    with app.app_context():
+        item = db.session.get(MediaItem, int(head.headers["Upload-Media-Id"]))
+        assert item.status is MediaStatus.READY and item.size == len(data)

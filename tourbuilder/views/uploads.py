@@ -109,9 +109,8 @@ def create():
 @bp.route("/<upload_id>", methods=["HEAD"])
 def upload(upload_id):
     session = get_session(upload_id)
-    headers = tus_headers(
-        **{"Upload-Offset": str(session.offset), "Upload-Length": str(session.length)}
-    )
+    offset = uploads.current_offset(session)
+    headers = tus_headers(**{"Upload-Offset": str(offset), "Upload-Length": str(session.length)})
     if session.media_id:
         headers["Upload-Media-Id"] = str(session.media_id)
     return Response(status=200, headers=headers)
