@@ -101,6 +101,7 @@ def child(variant: str, paths: list[str], out: str) -> None:
     from tourbuilder.media.photos import process_photo
 
     start = time.perf_counter()
+    cpu_start = _self_cpu()
     for n, path in enumerate(paths):
         folder = Path(out) / f"{variant}-{n}"
         folder.mkdir()
@@ -118,12 +119,20 @@ def child(variant: str, paths: list[str], out: str) -> None:
             settings = media.MediaSettings()
             if variant == "pipeline-exact":
                 settings = media.MediaSettings(jpeg_draft_slack=0)
+            elif variant == "pipeline-webp-m1":
+                settings = media.MediaSettings(webp_method=1)
             process_photo(Path(path), folder, settings)
     wall = (time.perf_counter() - start) / len(paths)
+    cpu = (_self_cpu() - cpu_start) / len(paths)
     hwm = next(
         int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")
     )
-    print(json.dumps({"wall": wall, "rss_mb": hwm / 1024}))
+    print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": hwm / 1024}))
+
+
+def _self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_child(variant: str, photos: list[Path], out: Path) -> dict:
@@ -206,14 +215,19 @@ def main() -> None:
         folder = Path(tmp)
         photos = make_photos(folder, args.photos)
         results = {v: run_child(v, photos, folder) for v in
-                   ("naive", "pipeline", "pipeline-exact")}  # fmt: skip
+                   ("naive", "pipeline", "pipeline-exact", "pipeline-webp-m1")}  # fmt: skip
         naive = results["naive"]
         print(f"\nphoto: 4000x3000 JPEG -> {len(SIZES)} sizes x (WebP + JPEG), "
               f"mean of {len(photos)} photos, one child process per variant")  # fmt: skip
-        print(f"{'variant':<16}{'wall/photo':>12}{'speed-up':>10}{'peak RSS':>11}{'RSS ratio':>11}")
+        sizes = {name: sum(f.stat().st_size for f in folder.glob(f"{name}-[0-9]*/*.webp"))
+                 for name in results}  # fmt: skip
+        print(f"{'variant':<18}{'wall/photo':>11}{'speed-up':>9}{'CPU/photo':>10}{'speed-up':>9}"
+              f"{'peak RSS':>9}{'RSS ratio':>10}{'WebP bytes':>11}")  # fmt: skip
         for name, fig in results.items():
-            print(f"{name:<16}{fig['wall']:>11.2f}s{naive['wall'] / fig['wall']:>9.2f}x"
-                  f"{fig['rss_mb']:>9.0f}MB{fig['rss_mb'] / naive['rss_mb']:>10.2f}x")  # fmt: skip
+            print(f"{name:<18}{fig['wall']:>10.2f}s{naive['wall'] / fig['wall']:>8.2f}x"
+                  f"{fig['cpu']:>9.2f}s{naive['cpu'] / fig['cpu']:>8.2f}x"
+                  f"{fig['rss_mb']:>7.0f}MB{fig['rss_mb'] / naive['rss_mb']:>9.2f}x"
+                  f"{sizes[name] / sizes['naive']:>10.2f}x")  # fmt: skip
 
         if args.photos_only:
             return
