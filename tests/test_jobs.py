@@ -49,6 +49,25 @@ def _app(tmp_path, **config):
     )
 
 
+def start_worker(app):
+    """``tourbuilder worker`` in a process of its own, configured like ``app``."""
+    env = {
+        **os.environ,
+        "REDIS_URL": app.config["REDIS_URL"],
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "TOURBUILDER_INSTANCE_PATH": app.instance_path,
+        "TOURBUILDER_MEDIA_ROOT": app.config["MEDIA_ROOT"],
+        "TOURBUILDER_JOB_QUEUE_NAME": app.config["JOB_QUEUE_NAME"],
+        "TOURBUILDER_SECRET_KEY": "x",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "tourbuilder.cli", "worker", "-w", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def test_embedded_queue_runs_jobs_in_process(tmp_path):
     app = _app(tmp_path)
     with app.app_context():
@@ -68,21 +87,7 @@ def test_redis_queue_runs_jobs_in_a_separate_worker_process(tmp_path):
     app = _app(tmp_path, REDIS_URL=REDIS_URL)
     with app.app_context():
         upgrade()
-    name = app.config["JOB_QUEUE_NAME"]
-    env = {
-        **os.environ,
-        "REDIS_URL": REDIS_URL,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
-        "TOURBUILDER_INSTANCE_PATH": str(tmp_path / "instance"),
-        "TOURBUILDER_JOB_QUEUE_NAME": name,
-        "TOURBUILDER_SECRET_KEY": "x",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "tourbuilder.cli", "worker", "-w", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    worker = start_worker(app)
     try:
         with app.app_context():
             queue = get_queue()
@@ -113,21 +118,7 @@ def test_redis_worker_processes_an_upload(tmp_path):
             item, created = store_upload(team, stream, "flower.webp", None)
         assert created and item.status is MediaStatus.PENDING
         item_id = item.id
-    env = {
-        **os.environ,
-        "REDIS_URL": REDIS_URL,
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "TOURBUILDER_INSTANCE_PATH": str(tmp_path / "instance"),
-        "TOURBUILDER_MEDIA_ROOT": app.config["MEDIA_ROOT"],
-        "TOURBUILDER_JOB_QUEUE_NAME": app.config["JOB_QUEUE_NAME"],
-        "TOURBUILDER_SECRET_KEY": "x",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "tourbuilder.cli", "worker", "-w", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = start_worker(app)
     try:
         with app.app_context():
             deadline = time.monotonic() + 60

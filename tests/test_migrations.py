@@ -9,8 +9,9 @@ from tourbuilder.database import upgrade
 from tourbuilder.extensions import db
 
 
-def test_upgrade_from_empty_matches_models(database_url, tmp_path):
-    app = create_app(
+def empty_app(database_url, tmp_path):
+    """The app on an empty database (no tables at all)."""
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "x",
@@ -19,6 +20,10 @@ def test_upgrade_from_empty_matches_models(database_url, tmp_path):
             "MEDIA_ROOT": str(tmp_path / "media"),
         }
     )
+
+
+def test_upgrade_from_empty_matches_models(database_url, tmp_path):
+    app = empty_app(database_url, tmp_path)
     with app.app_context():
         upgrade()
         assert "alembic_version" in inspect(db.engine).get_table_names()
@@ -30,15 +35,7 @@ def test_upgrade_from_empty_matches_models(database_url, tmp_path):
 
 
 def test_check_passes_after_upgrade(database_url, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "MEDIA_ROOT": str(tmp_path / "media"),
-        }
-    )
+    app = empty_app(database_url, tmp_path)
     with app.app_context():
         upgrade()
     result = app.test_cli_runner().invoke(args=["check"])
