@@ -3,9 +3,10 @@
 import subprocess
 
 import pytest
-from conftest import ffprobe
 
 from tourbuilder.media import ingest
+
+from .helpers import ffprobe
 
 CODECS = {
     "mp3": ["-c:a", "libmp3lame", "-f", "mp3"],

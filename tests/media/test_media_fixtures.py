@@ -3,13 +3,14 @@
 import json
 
 import pytest
-from conftest import ffprobe
-from conftest import rows_param
 from PIL import Image
 
 from tourbuilder.media import detect
 from tourbuilder.media import ingest
 from tourbuilder.media import MediaError
+
+from .helpers import ffprobe
+from .helpers import rows_param
 
 
 @pytest.mark.parametrize("row", rows_param())

@@ -10,8 +10,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import ffprobe
-from conftest import make_video
 from PIL import Image
 
 from tourbuilder.media import detect
@@ -19,6 +17,9 @@ from tourbuilder.media import ingest
 from tourbuilder.media import MediaError
 from tourbuilder.media import MediaSettings
 from tourbuilder.media.ffmpeg_run import probe
+
+from .helpers import ffprobe
+from .helpers import make_video
 
 CANARY = "CANARY-7f3a"
 

@@ -5,13 +5,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ffprobe
-from conftest import make_video
 from PIL import Image
 
 from tourbuilder.media import ingest
 from tourbuilder.media import MediaError
 from tourbuilder.media import MediaSettings
+
+from .helpers import ffprobe
+from .helpers import make_video
 
 PLANTED = [
     "-metadata", "title=PLANTED-TITLE",
