@@ -15,6 +15,7 @@ from wtforms.validators import Email
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
 from wtforms.validators import Optional
+from wtforms.validators import Regexp
 
 from .models import Role
 
@@ -58,3 +59,36 @@ class JoinForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     submit = SubmitField(_l("Revoke"))
+
+
+class MemberForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()],
+    )
+    save = SubmitField(_l("Change role"))
+    remove = SubmitField(_l("Remove from the team"))
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=200)])
+    country = StringField(
+        _l("Country (two-letter code, e.g. ES, TN, PS)"),
+        validators=[Optional(), Regexp(r"^[A-Za-z]{2}$", message=_l("Use a two-letter code."))],
+    )
+    languages = StringField(
+        _l("Languages the team writes in (codes, first is the main one: es, en)"),
+        validators=[
+            DataRequired(),
+            Regexp(
+                r"^\s*[a-z]{2,3}(\s*,\s*[a-z]{2,3})*\s*$",
+                message=_l("Use language codes separated by commas."),
+            ),
+        ],
+        default="en",
+    )
+    submit = SubmitField(_l("Create the team"))
+
+    def language_list(self) -> list[str]:
+        codes = [code.strip() for code in self.languages.data.split(",")]
+        return list(dict.fromkeys(code for code in codes if code))

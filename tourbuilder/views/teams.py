@@ -18,8 +18,11 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..forms import InvitationForm
+from ..forms import MemberForm
 from ..forms import RevokeForm
+from ..forms import TeamForm
 from ..models import Invitation
+from ..models import Membership
 from ..models import Role
 from ..models import Site
 from ..models import Team
@@ -80,6 +83,7 @@ def team(team_id: int):
         invitations=invitations,
         form=InvitationForm(),
         revoke_form=RevokeForm(),
+        member_form=MemberForm(),
         can_manage=team.can_manage(current_user),
     )
 
@@ -106,6 +110,64 @@ def invite(team_id: int):
     return render_template(
         "teams/invitation_created.html", team=team, invitation=inv, link=link, days=days
     )
+
+
+@bp.route("/teams/<int:team_id>/members/<int:user_id>", methods=["POST"])
+@login_required
+def member(team_id: int, user_id: int):
+    """Change a member's role (``role``) or remove them (``remove``); team admins only.
+    A team always keeps at least one admin."""
+    team = get_team(team_id, manage=True)
+    membership = db.session.scalar(
+        select(Membership).where(Membership.team_id == team.id, Membership.user_id == user_id)
+    )
+    if membership is None:
+        abort(404)
+    form = MemberForm()
+    if not form.validate_on_submit():
+        abort(400)
+    admins = [m for m in team.memberships if m.role is Role.ADMIN]
+    last_admin = membership.role is Role.ADMIN and len(admins) == 1
+    if form.remove.data:
+        if last_admin:
+            flash(_("A team needs at least one admin: make someone else admin first."), "error")
+        else:
+            db.session.delete(membership)
+            db.session.commit()
+            flash(_("%(name)s left the team.", name=membership.user.display_name), "info")
+    else:
+        new_role = Role(form.role.data)
+        if last_admin and new_role is not Role.ADMIN:
+            flash(_("A team needs at least one admin: make someone else admin first."), "error")
+        else:
+            membership.role = new_role
+            db.session.commit()
+            flash(_("Saved."), "info")
+    return redirect(url_for(".team", team_id=team.id)), 303
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@login_required
+def new_team():
+    """Site administrators create teams; the creator becomes the team's admin."""
+    if not current_user.is_site_admin:
+        abort(403)
+    form = TeamForm()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if db.session.scalar(select(Team.id).where(Team.name == name)) is not None:
+            form.name.errors.append(_("A team with this name exists."))
+        else:
+            team = Team(
+                name=name,
+                country=(form.country.data or "").strip().upper(),
+                languages=form.language_list(),
+            )
+            db.session.add(team)
+            db.session.add(Membership(user=current_user, team=team, role=Role.ADMIN))
+            db.session.commit()
+            return redirect(url_for(".team", team_id=team.id)), 303
+    return render_template("teams/new.html", form=form)
 
 
 @bp.route("/teams/<int:team_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
