@@ -3,6 +3,7 @@
 import base64
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image
@@ -93,7 +94,12 @@ def save(im: Image.Image, path: Path, fmt: str, settings: MediaSettings, quality
             flat = Image.new("RGB", im.size, (255, 255, 255))
             flat.paste(im, mask=im.getchannel("A"))
             im = flat
-        params = dict(quality=quality or settings.jpeg_quality, progressive=True, exif=b"", xmp=b"")
+        params = dict(
+            quality=quality or settings.jpeg_quality,
+            progressive=settings.jpeg_progressive,
+            exif=b"",
+            xmp=b"",
+        )
         return write_atomic(path, lambda fp: im.save(fp, "JPEG", **params))
     params = dict(
         quality=quality or settings.webp_quality, method=settings.webp_method, exif=b"", xmp=""
@@ -114,17 +120,24 @@ def write_sizes(
     Each size is resampled from the previous, larger one, never from the
     original again. Returns the derivatives and the smallest image.
     """
-    derivatives = []
+    jobs = []
     current = im
-    for size in sizes:
-        if size != max(current.size):
-            current = current.resize(scaled(*current.size, size), Image.Resampling.LANCZOS)
-        for fmt in formats:
-            path = out_dir / f"{role}-{size}.{'jpg' if fmt == 'jpeg' else fmt}"
-            nbytes = save(current, path, fmt, settings)
-            derivatives.append(
-                Derivative(role, size, fmt, str(path), current.width, current.height, nbytes)
-            )
+    # Pillow releases the GIL while it encodes and resamples, so the encodes of one size
+    # run on other cores while the next size is being resampled.
+    with ThreadPoolExecutor(max_workers=max(1, settings.encode_threads)) as pool:
+        for size in sizes:
+            if size != max(current.size):
+                current = current.resize(scaled(*current.size, size), Image.Resampling.LANCZOS)
+            for index, fmt in enumerate(formats):
+                path = out_dir / f"{role}-{size}.{'jpg' if fmt == 'jpeg' else fmt}"
+                # Image.save keeps its options on the image object: one object per encode
+                image = current if index == len(formats) - 1 else current.copy()
+                future = pool.submit(save, image, path, fmt, settings)
+                jobs.append((size, fmt, path, current.width, current.height, future))
+    derivatives = [
+        Derivative(role, size, fmt, str(path), width, height, future.result())
+        for size, fmt, path, width, height, future in jobs
+    ]
     return derivatives, current
 
 

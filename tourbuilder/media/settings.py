@@ -31,6 +31,8 @@ class MediaSettings:
     webp_method: int = 2
     #: Long edge of the tiny blurred preview sent inline as a data URI.
     placeholder_size: int = 16
+    # Encoder threads per photo (Pillow encodes without holding the GIL).
+    encode_threads: int = 2
 
     # --- panoramas --------------------------------------------------------
     #: Width of the equirectangular image handed to the panorama viewer.
