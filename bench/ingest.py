@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,11 +25,9 @@ SIZES = (2048, 1280, 640, 320)
 
 
 def load_media():
-    """Import tourbuilder.media alone, without running the Flask app's package __init__."""
-    if "tourbuilder" not in sys.modules:
-        package = types.ModuleType("tourbuilder")
-        package.__path__ = [str(REPO / "tourbuilder")]
-        sys.modules["tourbuilder"] = package
+    """Import tourbuilder.media (which pulls in no Flask: create_app imports it lazily)."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
     import tourbuilder.media as media
 
     return media

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask
-
 from .config import DEFAULTS
 from .config import from_environment
 from .config import normalise_database_url
@@ -18,7 +16,13 @@ __version__ = "0.1.0"
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: code defaults, then ``instance/config.py``, then the
-    environment, then ``test_config``."""
+    environment, then ``test_config``.
+
+    Flask is imported here, not at the top, so that ``tourbuilder.media`` (the pipeline)
+    can be imported and run without the web framework.
+    """
+    from flask import Flask
+
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
         "TOURBUILDER_INSTANCE_PATH"
     )
