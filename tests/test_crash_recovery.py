@@ -90,18 +90,26 @@ def kill_group(proc):
     proc.wait(timeout=10)
 
 
-def kill_strays(marker: str):
-    """ffmpeg children of a killed worker (they run in sessions of their own)."""
+def strays(marker: str) -> list[int]:
+    """ffmpeg processes working on files under ``marker`` (they run in their own sessions)."""
+    found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if marker.encode() in cmdline and b"ffmpeg" in cmdline:
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        if marker.encode() in cmdline and b"ffmpeg" in cmdline and state != "Z":
+            found.append(int(pid))
+    return found
+
+
+def kill_strays(marker: str):
+    for pid in strays(marker):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def item_row(deployment, item_id):
@@ -195,7 +203,8 @@ def test_worker_killed_mid_transcode_converges(deployment, tmp_path):
             lambda: item_row(deployment, item_id).status == "processing", 60, "processing to start"
         )
         kill_group(web)
-        kill_strays(str(deployment["tmp"]))
+        # its ffmpeg dies with it (parent-death signal), instead of transcoding on, orphaned
+        wait_for(lambda: not strays(str(deployment["tmp"])), 10, "ffmpeg to die with the server")
         assert item_row(deployment, item_id).status == "processing"  # the crash left it so
         time.sleep(2.5)  # older than JOB_STALE_SECONDS: abandoned
         web = start(deployment, "serve", "--port", str(port))

@@ -13,8 +13,10 @@ import json
 import logging
 import os
 import selectors
+import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -106,9 +108,12 @@ def run(
         non-zero exit (``failure``, permanent) or a missing tool (transient).
     """
     deadline = time.monotonic() + timeout_s
+    if shutil.which(args[0]) is None:
+        log.error("cannot start %s: not found", args[0])
+        raise MediaError("The media tools are not available right now.", permanent=False)
     try:
         proc = subprocess.Popen(
-            args,
+            [*_DIE_WITH_PARENT, *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -146,6 +151,21 @@ def run(
         log.warning("%s exited %s: %s", Path(args[0]).name, rc, bytes(err[-2000:]))
         raise MediaError(failure)
     return bytes(out)
+
+
+def _die_with_parent() -> list[str]:
+    """A prefix that makes the tool die with the thread that started it.
+
+    The tools run in sessions of their own (so a timeout can kill a whole group), which
+    also means a crashed or killed worker would leave them running. On Linux, util-linux's
+    ``setpriv --pdeathsig KILL`` sets the parent-death signal before ``exec``, without the
+    thread-unsafe ``preexec_fn``.
+    """
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
+
+
+_DIE_WITH_PARENT = _die_with_parent()
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
