@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import DEFAULTS
 from .config import from_environment
 from .config import normalise_database_url
 from .config import persistent_secret_key
 from .config import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __version__ = "0.1.0"
 

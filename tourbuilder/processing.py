@@ -192,7 +192,13 @@ def _process(item: MediaItem) -> str:
     settings = media_settings()
     check_size_limit(detect(source, settings).kind, source.stat().st_size)
     with tempfile.TemporaryDirectory(dir=storage.scratch_dir(), prefix="job-") as out_dir:
-        result = ingest(source, out_dir, settings, progress=_ProgressWriter(item))
+        result = ingest(
+            source,
+            out_dir,
+            settings,
+            progress=_ProgressWriter(item),
+            as_panorama=bool(item.details.get("as_panorama")),
+        )
         old_keys = {entry["key"] for entry in item.derivatives.values()}
         derivatives = {}
         for d in [*result.derivatives, *result.poster]:
@@ -218,6 +224,9 @@ def _process(item: MediaItem) -> str:
     details = result.as_dict()
     for key in ("derivatives", "poster"):
         details.pop(key, None)
+    for kept in ("uploaded_by", "as_panorama"):  # what people said, not what the file says
+        if kept in item.details:
+            details[kept] = item.details[kept]
     item.details = details
     item.derivatives = derivatives
     item.status, item.progress, item.error = MediaStatus.READY, 100.0, ""

@@ -100,3 +100,34 @@ def test_draft_tour_needs_positions(client, team_with_media):
     response = client.post(f"/teams/{team.id}/media/tour", data={"media_ids": [str(ids[2])]})
     assert response.status_code == 303
     assert "no tour was made" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_two_to_one_photo_becomes_a_panorama_when_the_author_says_so(app, client, auth, make):
+    import io as _io
+
+    from PIL import Image
+
+    team = make.team()
+    auth.login(make.user(team, Role.EDITOR))
+    buffer = _io.BytesIO()
+    Image.linear_gradient("L").resize((2000, 1000)).convert("RGB").save(buffer, "JPEG")
+    buffer.seek(0)
+    response = client.post(
+        "/api/v1/media",
+        data={"team_id": str(team.id), "file": (buffer, "sphere.jpg")},
+        content_type="multipart/form-data",
+    )
+    item_id = response.json["id"]
+    assert response.json["kind"] == "photo"
+    page = client.get(f"/teams/{team.id}/media").get_data(as_text=True)
+    assert "This is a 360° panorama" in page
+    client.post(f"/teams/{team.id}/media/{item_id}", data={"as_panorama": "1"})
+    with app.app_context():
+        item = db.session.get(MediaItem, item_id)
+        assert item.kind.value == "panorama" and item.status.value == "ready"
+        assert "panorama-2000.jpg" in item.derivatives and item.details["as_panorama"]
+    # a photo that is not 2:1 cannot be turned into one
+    other = upload(client, team, "flower.jpg")
+    client.post(f"/teams/{team.id}/media/{other}", data={"as_panorama": "1"})
+    with app.app_context():
+        assert db.session.get(MediaItem, other).kind.value == "photo"

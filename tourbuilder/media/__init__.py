@@ -8,6 +8,7 @@ jobs, the CLI, tests and ``bench/ingest.py`` all call the same code::
     result.as_dict()
 """
 
+import dataclasses
 import hashlib
 import logging
 from pathlib import Path
@@ -29,17 +30,21 @@ def ingest(
     out_dir: str | Path,
     settings: MediaSettings | None = None,
     progress: Progress | None = None,
+    *,
+    as_panorama: bool = False,
 ) -> IngestResult:
     """Recognise ``path`` by content and write its web derivatives into ``out_dir``.
 
-    ``progress(percent)`` is called during video and audio transcodes.
+    ``progress(percent)`` is called during video and audio transcodes. ``as_panorama``
+    treats a 2:1 photo without panorama metadata (``looks_like_panorama``) as a 360°
+    panorama, once its author confirmed it is one.
 
     :raise MediaError: the file is refused or cannot be processed; its
         message can be shown to the person who uploaded it.
     """
     settings = settings or MediaSettings()
     try:
-        return _ingest(Path(path), Path(out_dir), settings, progress)
+        return _ingest(Path(path), Path(out_dir), settings, progress, as_panorama)
     except OSError as exc:
         # Reading the upload or writing derivatives failed (storage, disk
         # full): not the file's fault, so worth retrying.
@@ -49,9 +54,13 @@ def ingest(
         ) from exc
 
 
-def _ingest(path: Path, out_dir: Path, settings: MediaSettings, progress) -> IngestResult:
+def _ingest(
+    path: Path, out_dir: Path, settings: MediaSettings, progress, as_panorama: bool
+) -> IngestResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     found = detect(path, settings)
+    if as_panorama and found.kind == "photo" and found.looks_like_panorama:
+        found = dataclasses.replace(found, kind="panorama")
     result = IngestResult(
         kind=found.kind,
         format=found.format,

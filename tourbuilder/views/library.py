@@ -19,8 +19,10 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..importer import tour_from_media
+from ..library import queue_processing
 from ..models import Consent
 from ..models import MediaItem
+from ..models import MediaStatus
 from ..models.teams import can_edit_team_content
 from .teams import get_team
 
@@ -77,6 +79,11 @@ def update(team_id: int, item_id: int):
     if request.form.get("forget_location"):
         item.lat = item.lon = None
         item.location_confirmed = False
+    if request.form.get("as_panorama") and item.details.get("looks_like_panorama"):
+        item.details["as_panorama"] = True
+        item.status = MediaStatus.PENDING
+        db.session.commit()
+        queue_processing(item)
     db.session.commit()
     flash(_("Saved."), "info")
     return redirect(url_for(".media", team_id=team_id, _anchor=f"item-{item.id}")), 303
