@@ -6,7 +6,6 @@ storage path as uploads.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import random
 from datetime import timedelta
@@ -18,9 +17,9 @@ from PIL import ImageFont
 from sqlalchemy import select
 
 from .extensions import db
+from .library import store_upload
 from .models import Consent
 from .models import MediaItem
-from .models import MediaKind
 from .models import MediaStatus
 from .models import Site
 from .models import SiteVisibility
@@ -30,7 +29,7 @@ from .models import Team
 from .models import Tour
 from .models import TourVisibility
 from .models import utcnow
-from .storage import get_storage
+from .processing import process_media_item
 
 DEMO_TEAM = "Demo · Sevilla"
 DEMO_SLUG = "sevilla-solidaria"
@@ -163,51 +162,14 @@ def draw_photo(title: str, colour: tuple[int, int, int], seed: int, size=(1600, 
 
 
 def store_demo_photo(team: Team, data: bytes, name: str) -> MediaItem:
-    """Store a generated photo with its web derivatives, ready to publish."""
-    storage = get_storage()
-    digest = hashlib.sha256(data).hexdigest()
-    item = db.session.scalar(
-        select(MediaItem).where(MediaItem.team_id == team.id, MediaItem.sha256 == digest)
-    )
-    if item is not None:
-        return item
-    original_key = f"originals/{digest[:2]}/{digest}"
-    storage.save(original_key, io.BytesIO(data))
-    img = Image.open(io.BytesIO(data))
-    item = MediaItem(
-        team=team,
-        kind=MediaKind.PHOTO,
-        status=MediaStatus.READY,
-        consent=Consent.NO_PEOPLE,
-        original_name=name,
-        original_key=original_key,
-        sha256=digest,
-        mime="image/jpeg",
-        size=len(data),
-        width=img.width,
-        height=img.height,
-        credit="tourbuilder demo",
-        licence="CC0-1.0",
-    )
-    db.session.add(item)
-    db.session.flush()
-    derivatives = {}
-    for edge in (640, 1280):
-        copy = img.copy()
-        copy.thumbnail((edge, edge))
-        for fmt, mime, ext in (("JPEG", "image/jpeg", "jpg"), ("WEBP", "image/webp", "webp")):
-            out = io.BytesIO()
-            copy.save(out, fmt, quality=80)
-            out.seek(0)
-            key = f"derived/{item.id}/{edge}.{ext}"
-            storage.save(key, out)
-            derivatives[f"{edge}.{ext}"] = {
-                "key": key,
-                "mime": mime,
-                "width": copy.width,
-                "height": copy.height,
-            }
-    item.derivatives = derivatives
+    """Store a generated photo through the media library and process it now, like any
+    upload (the demo is made before a worker runs); marked as showing no people."""
+    item, _created = store_upload(team, io.BytesIO(data), name, None, declared_mime="image/jpeg")
+    if item.status is not MediaStatus.READY:
+        process_media_item(item.id)
+        db.session.refresh(item)
+    item.consent = Consent.NO_PEOPLE
+    item.credit, item.licence = "tourbuilder demo", "CC0-1.0"
     return item
 
 
@@ -220,6 +182,15 @@ def create_demo() -> Tour:
     if team is None:
         team = Team(name=DEMO_TEAM, country="ES", languages=["es", "en"])
         db.session.add(team)
+        db.session.commit()
+    # The photos first (each upload commits); then the tour, its sites and stops at once,
+    # so an interrupted demo never leaves a half-made tour behind.
+    photos = [
+        store_demo_photo(
+            team, draw_photo(spec["name"]["es"], spec["colour"], index), f"demo-{index + 1}.jpg"
+        )
+        for index, spec in enumerate(STOPS)
+    ]
     tour = Tour(
         team=team,
         slug=DEMO_SLUG,
@@ -233,7 +204,7 @@ def create_demo() -> Tour:
         published_at=utcnow() - timedelta(minutes=1),
     )
     db.session.add(tour)
-    for index, spec in enumerate(STOPS):
+    for index, (spec, photo) in enumerate(zip(STOPS, photos, strict=True)):
         site = Site(
             team=team,
             name=spec["name"],
@@ -243,15 +214,13 @@ def create_demo() -> Tour:
             visibility=SiteVisibility.PUBLIC,
             description={"es": spec["narrative"]["es"].split(".")[0] + "."},
         )
-        photo = store_demo_photo(
-            team, draw_photo(spec["name"]["es"], spec["colour"], index), f"demo-{index + 1}.jpg"
-        )
         photo.caption = {"es": spec["name"]["es"], "en": spec["name"]["en"]}
         photo.alt_text = {
             "es": f"Ilustración de {spec['name']['es']}",
             "en": f"Illustration of {spec['name']['en']}",
         }
         photo.site = site
+        photo.lat, photo.lon, photo.location_confirmed = spec["lat"], spec["lon"], True
         stop = Stop(
             site=site,
             title=spec["name"],
