@@ -92,3 +92,24 @@ class TeamForm(FlaskForm):
     def language_list(self) -> list[str]:
         codes = [code.strip() for code in self.languages.data.split(",")]
         return list(dict.fromkeys(code for code in codes if code))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    language = SelectField(_l("Interface language"), choices=[], validate_choice=True)
+    submit = SubmitField(_l("Save"))
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Change the password"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Create a token"))
