@@ -8,7 +8,9 @@ from sqlalchemy import CheckConstraint
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
+from sqlalchemy import select
 from sqlalchemy import String
+from sqlalchemy import union
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -182,11 +184,12 @@ def media_visible_to(item: MediaItem, user) -> bool:
         return False
     if item.site is not None and item.site.can_view(user):
         return True
-    tours = (
-        db.session.query(Tour)
-        .join(Stop, Stop.tour_id == Tour.id)
+    # ids, not rows: PostgreSQL cannot compare JSON columns, which UNION of rows needs
+    tour_ids = union(
+        select(Stop.tour_id)
         .join(StopMedia, StopMedia.stop_id == Stop.id)
-        .filter(StopMedia.media_id == item.id)
-        .union(db.session.query(Tour).filter(Tour.cover_id == item.id))
+        .where(StopMedia.media_id == item.id),
+        select(Tour.id).where(Tour.cover_id == item.id),
     )
+    tours = db.session.scalars(select(Tour).where(Tour.id.in_(tour_ids)))
     return any(tour.can_view(user) for tour in tours)
