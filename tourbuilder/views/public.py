@@ -61,17 +61,66 @@ def get_viewable_site(site_id: int) -> Site:
 
 
 def shown_photos(items, user) -> list[dict]:
-    """Pictures of the photos ``user`` may see here: everything for the team, only
-    publishable items for anyone else."""
-    pictures = []
+    """Pictures of the photos (and panoramas, as still pictures) ``user`` may see here."""
+    return [m for m in shown_media(items, user) if m["type"] in ("photo", "panorama")]
+
+
+def shown_media(items, user) -> list[dict]:
+    """What ``user`` may see here of ``items``, ready for ``_partials/media.html``:
+    everything for the team, only publishable items for anyone else."""
+    shown = []
     for item in items:
-        if item is None or item.kind is not MediaKind.PHOTO:
+        if item is None or not (item.can_view(user) or item.is_publishable):
             continue
-        if item.can_view(user) or item.is_publishable:
-            picture = picture_of(item)
-            if picture:
-                pictures.append(picture)
-    return pictures
+        if item.kind in (MediaKind.PHOTO, MediaKind.PANORAMA):
+            entry = picture_of(item)
+        else:
+            entry = player_of(item)
+        if entry:
+            entry.setdefault("type", str(item.kind))
+            shown.append(entry)
+    return shown
+
+
+def player_of(item: MediaItem) -> dict | None:
+    """Sources, poster and caption tracks of a video or sound recording; None until it has
+    its web versions. Video plays the 720p rendition when there is one (lighter on phones
+    and slow connections), else the one there is."""
+    names = sorted(item.derivatives or {})
+    media = [n for n in names if n.startswith(("video-", "audio"))]
+    if not media:
+        return None
+
+    def url(name):
+        return url_for("media.derivative", item_id=item.id, variant=name)
+
+    videos = sorted((item.derivatives[n].get("size") or 0, n) for n in media if "video-" in n)
+    chosen = next((n for size, n in videos if size == 720), videos[0][1] if videos else media[0])
+    posters = sorted(
+        (item.derivatives[n].get("width") or 0, n)
+        for n in names
+        if n.startswith("poster-") and n.endswith(".jpg")
+    )
+    lang = current_language()
+    return {
+        "id": item.id,
+        "type": "video" if videos else "audio",
+        "src": url(chosen),
+        "mime": item.derivatives[chosen].get("mime") or "video/mp4",
+        "poster": url(posters[-1][1]) if posters else "",
+        "width": item.width or "",
+        "height": item.height or "",
+        "tracks": [
+            {"src": url(n), "lang": item.derivatives[n].get("language", "")}
+            for n in names
+            if n.startswith("captions-")
+        ],
+        "alt": item.text("alt_text", lang),
+        "caption": item.text("caption", lang),
+        "caption_lang": item.text_language("caption", lang) or "",
+        "credit": item.credit,
+        "publishable": item.is_publishable,
+    }
 
 
 def picture_of(item: MediaItem) -> dict | None:
@@ -203,7 +252,7 @@ def stop_view(stop: Stop, number: int, lang: str) -> dict:
         "title_lang": title_lang or "",
         "narrative": Markup(render_markdown(stop.text("narrative", lang))),
         "narrative_lang": stop.text_language("narrative", lang) or "",
-        "photos": shown_photos(stop.media, current_user),
+        "photos": shown_media(stop.media, current_user),
         "site": site,
         "on_map": False,
     }
@@ -242,7 +291,7 @@ def site(site_id: int):
         parts=parts,
         exact=exact,
         description=Markup(render_markdown(site.text("description", lang))),
-        photos=shown_photos(items, current_user),
+        photos=shown_media(items, current_user),
         tours=tours,
         website=safe_website(site.website),
     )
