@@ -303,3 +303,16 @@ def test_server_killed_mid_upload_converges(deployment):
         assert size == len(data) and sha == hashlib.sha256(data).hexdigest()
     finally:
         kill_group(web)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_server_stops_on_sigterm_and_ctrl_c(deployment, signum):
+    """The in-process job consumer must not swallow the signals that stop the server."""
+    port = free_port()
+    web = start(deployment, "serve", "--port", str(port))
+    try:
+        wait_for(Api(port, deployment["token"]).up, 30, "the server")
+        web.send_signal(signum)
+        assert web.wait(timeout=15) in (0, -signum, 128 + signum, 1)
+    finally:
+        kill_group(web)

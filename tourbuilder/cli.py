@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -52,6 +53,11 @@ def serve_command(host, port, threads):
         f"tourbuilder on http://{host}:{port}/  (jobs: {queue.backend}"
         f"{', worker inside this process' if consumer else ''})"
     )
+
+    def stop_on_sigterm(signum, frame):
+        raise SystemExit(0)  # unwinds through the finally below
+
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     try:
         serve(
             app,
@@ -64,7 +70,9 @@ def serve_command(host, port, threads):
         )
     finally:
         if consumer is not None:
-            consumer.stop(graceful=True)
+            # Jobs cut short are queued again at the next start (see processing.py).
+            consumer.stop(graceful=False)
+            click.echo("tourbuilder stopped.")
 
 
 def _require_database() -> None:

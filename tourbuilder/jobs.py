@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import signal
+import threading
 from pathlib import Path
 
 from flask import current_app
@@ -81,9 +83,22 @@ class JobQueue:
         return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
 
     def start_in_process(self):
-        """Start a consumer on background threads of this process; returns it."""
+        """Start a consumer on background threads of this process; returns it.
+
+        huey's ``Consumer.start`` installs SIGINT/SIGTERM/SIGHUP handlers that only set
+        flags for its own ``run`` loop, which the web server never runs: the process would
+        then ignore Ctrl-C and ``kill``. The handlers the process had are put back.
+        """
         consumer = self.consumer()
+        saved = {}
+        if threading.current_thread() is threading.main_thread():
+            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+                if hasattr(signal, name):
+                    signum = getattr(signal, name)
+                    saved[signum] = signal.getsignal(signum)
         consumer.start()
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
         log.info("job queue: %s consumer running inside the app process", self.backend)
         return consumer
 
