@@ -1,9 +1,9 @@
 """Turning a stored upload into a ready media item: the body of the ``process_media`` job.
 
 Idempotent and safe to run twice: an item that is already ready with all its files is left
-alone, a per-item lock keeps two workers off the same item, derivatives are stored before
-the item is marked ready, and :func:`recover_unfinished` re-queues whatever a crash left
-``pending`` or ``processing``.
+alone, a conditional claim (:func:`claim`) keeps two workers off the same item, derivatives
+are stored before the item is marked ready, and :func:`recover_unfinished` re-queues
+whatever a crash left ``pending`` or ``processing``.
 """
 
 from __future__ import annotations
@@ -126,6 +126,11 @@ def _parse_time(value: str | None) -> datetime | None:
     return parsed
 
 
+def _stale_before() -> datetime:
+    """Claims last refreshed before this moment belong to a dead worker."""
+    return utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
+
+
 def claim(item_id: int) -> bool:
     """Mark the item ``processing`` unless a live worker already is on it.
 
@@ -133,13 +138,14 @@ def claim(item_id: int) -> bool:
     reports) is younger than ``JOB_STALE_SECONDS``. One conditional UPDATE, so two workers
     can never both win.
     """
-    stale_before = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     table = MediaItem.__table__
     result = db.session.execute(
         table.update()
         .where(
             table.c.id == item_id,
-            or_(table.c.status != MediaStatus.PROCESSING.value, table.c.updated_at < stale_before),
+            or_(
+                table.c.status != MediaStatus.PROCESSING.value, table.c.updated_at < _stale_before()
+            ),
         )
         .values(status=MediaStatus.PROCESSING.value, progress=0.0, error="", updated_at=utcnow())
     )
@@ -190,7 +196,8 @@ def _process(item: MediaItem) -> str:
     if source is None or not source.exists():
         raise MediaError("The uploaded file is missing from storage.", permanent=True)
     settings = media_settings()
-    check_size_limit(detect(source, settings).kind, source.stat().st_size)
+    detected = detect(source, settings)
+    check_size_limit(detected.kind, source.stat().st_size)
     with tempfile.TemporaryDirectory(dir=storage.scratch_dir(), prefix="job-") as out_dir:
         result = ingest(
             source,
@@ -198,13 +205,15 @@ def _process(item: MediaItem) -> str:
             settings,
             progress=_ProgressWriter(item),
             as_panorama=bool(item.details.get("as_panorama")),
+            detected=detected,
+            sha256=item.sha256 or None,
         )
         old_keys = {entry["key"] for entry in item.derivatives.values()}
         derivatives = {}
         for d in [*result.derivatives, *result.poster]:
             name = derivative_name(d.role, d.size, d.format)
             key = f"derived/{item.id}/{name}"
-            storage.save_file(key, Path(d.path))
+            storage.adopt(key, Path(d.path))  # scratch is on the same file system: a rename
             derivatives[name] = {
                 "key": key,
                 "mime": MIME_BY_FORMAT.get(d.format, "application/octet-stream"),
@@ -246,9 +255,8 @@ def recover_unfinished(include_pending: bool = True) -> int:
     queue = get_queue()
     if "process_media" not in queue.tasks:
         return 0
-    stale_before = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     unfinished = (MediaItem.status == MediaStatus.PROCESSING) & (
-        MediaItem.updated_at < stale_before
+        MediaItem.updated_at < _stale_before()
     )
     if include_pending:
         unfinished = unfinished | (MediaItem.status == MediaStatus.PENDING)

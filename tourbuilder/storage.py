@@ -32,7 +32,6 @@ def check_key(key: str) -> str:
 
 class Storage(Protocol):
     def save(self, key: str, stream: BinaryIO) -> int: ...
-    def save_file(self, key: str, source: Path) -> int: ...
     def open(self, key: str) -> BinaryIO: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
@@ -69,10 +68,6 @@ class LocalStorage:
 
     def save(self, key: str, stream: BinaryIO) -> int:
         return self._atomic(key, lambda out: shutil.copyfileobj(stream, out, 1024 * 1024))
-
-    def save_file(self, key: str, source: Path) -> int:
-        with open(source, "rb") as stream:
-            return self.save(key, stream)
 
     def scratch_dir(self) -> Path:
         """A folder on the same file system as the stored files, for files being made."""

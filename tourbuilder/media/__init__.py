@@ -32,19 +32,25 @@ def ingest(
     progress: Progress | None = None,
     *,
     as_panorama: bool = False,
+    detected: Detected | None = None,
+    sha256: str | None = None,
 ) -> IngestResult:
     """Recognise ``path`` by content and write its web derivatives into ``out_dir``.
 
     ``progress(percent)`` is called during video and audio transcodes. ``as_panorama``
     treats a 2:1 photo without panorama metadata (``looks_like_panorama``) as a 360°
-    panorama, once its author confirmed it is one.
+    panorama, once its author confirmed it is one. A caller that already ran
+    :func:`detect` on the file, or knows its SHA-256, passes them in (``detected``,
+    ``sha256``) so neither is done twice.
 
     :raise MediaError: the file is refused or cannot be processed; its
         message can be shown to the person who uploaded it.
     """
     settings = settings or MediaSettings()
     try:
-        return _ingest(Path(path), Path(out_dir), settings, progress, as_panorama)
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        found = detected or detect(Path(path), settings)
+        return _ingest(Path(path), Path(out_dir), settings, progress, as_panorama, found, sha256)
     except OSError as exc:
         # Reading the upload or writing derivatives failed (storage, disk
         # full): not the file's fault, so worth retrying.
@@ -55,17 +61,21 @@ def ingest(
 
 
 def _ingest(
-    path: Path, out_dir: Path, settings: MediaSettings, progress, as_panorama: bool
+    path: Path,
+    out_dir: Path,
+    settings: MediaSettings,
+    progress,
+    as_panorama: bool,
+    found: Detected,
+    sha256: str | None,
 ) -> IngestResult:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    found = detect(path, settings)
     if as_panorama and found.kind == "photo" and found.looks_like_panorama:
         found = dataclasses.replace(found, kind="panorama")
     result = IngestResult(
         kind=found.kind,
         format=found.format,
         mime=found.mime,
-        sha256=_sha256(path),
+        sha256=sha256 or _sha256(path),
         bytes=path.stat().st_size,
         looks_like_panorama=found.looks_like_panorama,
     )
