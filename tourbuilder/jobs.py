@@ -47,16 +47,19 @@ class JobQueue:
         """The embedded default runs its consumer inside the web process."""
         return self.backend == "sqlite"
 
+    def _in_app(self, fn):
+        @functools.wraps(fn)
+        def run_in_app(*args, **kwargs):
+            with self.app.app_context():
+                return fn(*args, **kwargs)
+
+        return run_in_app
+
     def task(self, name: str, **options):
         """Register ``fn`` as a task that runs inside an app context."""
 
         def register(fn):
-            @functools.wraps(fn)
-            def run_in_app(*args, **kwargs):
-                with self.app.app_context():
-                    return fn(*args, **kwargs)
-
-            self.tasks[name] = self.huey.task(name=name, **options)(run_in_app)
+            self.tasks[name] = self.huey.task(name=name, **options)(self._in_app(fn))
             return self.tasks[name]
 
         return register
@@ -65,12 +68,7 @@ class JobQueue:
         """Register ``fn`` to run on ``schedule`` (a huey crontab) inside an app context."""
 
         def register(fn):
-            @functools.wraps(fn)
-            def run_in_app():
-                with self.app.app_context():
-                    return fn()
-
-            self.tasks[name] = self.huey.periodic_task(schedule, name=name)(run_in_app)
+            self.tasks[name] = self.huey.periodic_task(schedule, name=name)(self._in_app(fn))
             return self.tasks[name]
 
         return register
