@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy import text
 
+from tests.media.helpers import make_video
 from tourbuilder import create_app
 from tourbuilder.database import upgrade
 from tourbuilder.extensions import db
@@ -156,26 +157,15 @@ class Api:
 
 @pytest.mark.skipif(not FIXTURES.exists(), reason="../shared/fixtures is absent")
 def test_worker_killed_mid_transcode_converges(deployment, tmp_path):
-    clip = tmp_path / "clip.avi"  # MPEG-4 Part 2 in AVI: never web-ready, always transcoded
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=1280x720:rate=30:duration=12",
-            "-c:v",
-            "mpeg4",
-            "-q:v",
-            "3",
-            str(tmp_path / "clip.mp4"),
-        ],
-        check=True,
+    # MPEG-4 Part 2 video: never web-ready, so it is always transcoded
+    clip = make_video(
+        tmp_path / "clip.mp4",
+        duration=12,
+        size="1280x720",
+        rate=30,
+        audio=False,
+        codec=["-c:v", "mpeg4", "-q:v", "3"],
     )
-    clip = tmp_path / "clip.mp4"
     port = free_port()
     web = start(deployment, "serve", "--port", str(port))  # embedded queue: worker inside
     api = Api(port, deployment["token"])
