@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
 from .jobs import get_queue
+from .media import file_sha256
 from .models import MediaItem
 from .models import MediaKind
 from .models import MediaStatus
@@ -85,14 +86,6 @@ def _existing(team_id: int, sha256: str) -> MediaItem | None:
     return db.session.scalar(
         select(MediaItem).where(MediaItem.team_id == team_id, MediaItem.sha256 == sha256)
     )
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def store_upload(

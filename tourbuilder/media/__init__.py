@@ -22,7 +22,15 @@ from .settings import MediaSettings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Detected", "IngestResult", "MediaError", "MediaSettings", "detect", "ingest"]
+__all__ = [
+    "Detected",
+    "IngestResult",
+    "MediaError",
+    "MediaSettings",
+    "detect",
+    "file_sha256",
+    "ingest",
+]
 
 
 def ingest(
@@ -75,7 +83,7 @@ def _ingest(
         kind=found.kind,
         format=found.format,
         mime=found.mime,
-        sha256=sha256 or _sha256(path),
+        sha256=sha256 or file_sha256(path),
         bytes=path.stat().st_size,
         looks_like_panorama=found.looks_like_panorama,
     )
@@ -109,7 +117,8 @@ def _ingest(
     return result
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as fp:
         for chunk in iter(lambda: fp.read(1 << 20), b""):
