@@ -13,6 +13,7 @@ from flask import request
 from flask import Response
 from flask import url_for
 from flask_login import current_user
+from werkzeug.http import HTTP_STATUS_CODES
 
 from .. import uploads
 from ..api.common import authenticate_api_request
@@ -32,7 +33,8 @@ def tus_headers(**extra) -> dict:
 
 
 def error(status: int, message: str):
-    response = jsonify({"code": status, "message": message})
+    """The API's error shape, ``{"code", "status", "message"}``, with the tus headers."""
+    response = jsonify({"code": status, "status": HTTP_STATUS_CODES[status], "message": message})
     response.status_code = status
     response.headers.update(tus_headers())
     return response
