@@ -16,8 +16,7 @@ run: setup
 	$(BIN)/tourbuilder demo --if-empty
 	$(BIN)/tourbuilder serve --host $(HOST) --port $(PORT)
 
-test: setup browser-deps
-	$(BIN)/ruff check tourbuilder tests bench scripts
+test: setup browser-deps lint
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 setup: system-deps $(VENV)/.installed assets translations
@@ -59,7 +58,7 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i tourbuilder/translations/messages.pot -d tourbuilder/translations \
 		--no-fuzzy-matching
 
-lint:
+lint: $(VENV)/.installed
 	$(BIN)/ruff check tourbuilder tests bench scripts
 	$(BIN)/ruff format --check tourbuilder tests bench scripts
 

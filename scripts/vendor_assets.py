@@ -38,8 +38,7 @@ COPY = {
     # the media uploader (Dashboard + tus resumable uploads) and its interface translations
     "uppy": ["dist/uppy.min.js", "dist/uppy.min.css", "LICENSE"],
     "@uppy/locales": [
-        *(f"dist/{code}.min.js" for code in
-          ("ar_SA", "es_ES", "pt_PT", "el_GR", "fr_FR", "ca_ES")),
+        *(f"dist/{code}.min.js" for code in ("ar_SA", "es_ES", "pt_PT", "el_GR", "fr_FR", "ca_ES")),
         "LICENSE",
     ],
 }

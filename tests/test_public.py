@@ -20,7 +20,7 @@ from tourbuilder.models import StopMedia
 from tourbuilder.models import TourVisibility
 
 DATA = re.compile(r'<script type="application/json" class="tb-map-data">(.*?)</script>', re.S)
-HOSTILE = "${alert(1)}</script><script>alert(2)</script>\"><img src=x onerror=alert(3)>`"
+HOSTILE = '${alert(1)}</script><script>alert(2)</script>"><img src=x onerror=alert(3)>`'
 
 
 def map_data(html: str) -> dict:
@@ -177,8 +177,12 @@ def add_photo(app, team, *, consent, status=MediaStatus.READY, site=None, stop=N
             caption={"en": "A caption"},
             credit="Someone",
             derivatives={
-                f"{edge}.{ext}": {"key": f"k/{edge}.{ext}", "mime": mime,
-                                  "width": edge, "height": edge * 2 // 3}
+                f"{edge}.{ext}": {
+                    "key": f"k/{edge}.{ext}",
+                    "mime": mime,
+                    "width": edge,
+                    "height": edge * 2 // 3,
+                }
                 for edge in (640, 1280)
                 for ext, mime in (("jpg", "image/jpeg"), ("webp", "image/webp"))
             },  # fmt: skip
@@ -210,7 +214,7 @@ def test_unpublishable_media_is_hidden_from_the_public(
     for url in (f"/tours/{tour.slug}?lang=en", f"/sites/{site.id}?lang=en"):
         html = client.get(url).get_data(as_text=True)
         assert f'srcset="/media/{ok}/640.jpg 640w, /media/{ok}/1280.jpg 1280w"' in html
-        assert f'/media/{ok}/640.webp 640w' in html
+        assert f"/media/{ok}/640.webp 640w" in html
         assert 'alt="A described photo"' in html and 'loading="lazy"' in html
         assert 'width="1280" height="853"' in html
         for hidden in (no_consent, processing):
@@ -219,9 +223,7 @@ def test_unpublishable_media_is_hidden_from_the_public(
 
 @pytest.mark.parametrize(("actor", "exact"), [("anonymous", False), ("other team", False),
                                               ("member", False), ("editor", True)])  # fmt: skip
-def test_approximate_sites_are_rounded_for_non_editors(
-    client, make, actors, auth, actor, exact
-):
+def test_approximate_sites_are_rounded_for_non_editors(client, make, actors, auth, actor, exact):
     site = make.site(actors.team, lat=37.123456, lon=-5.987654, approximate_location=True,
                      address="Calle Secreta 7", visibility=SiteVisibility.PUBLIC)  # fmt: skip
     tour = make.tour(actors.team, stops=0)

@@ -18,8 +18,7 @@ pytestmark = pytest.mark.browser
 
 DEMO = "/tours/sevilla-solidaria"
 HOSTILE = (
-    "${alert(1)}</script><script>alert(2)</script>\"><img src=x onerror=alert(3)>"
-    "\u2028`${alert(4)}`"
+    '${alert(1)}</script><script>alert(2)</script>"><img src=x onerror=alert(3)>\u2028`${alert(4)}`'
 )
 MAP_STATE = "Object.values(window.tourbuilderMaps)[0]"
 
@@ -104,7 +103,6 @@ def test_tour_shows_numbered_stops_linked_to_the_map(page, shot):
     )
     assert "is-active" in page.locator("#stop-4").get_attribute("class")
     assert "is-active" in page.locator(".tb-stop-marker").nth(3).get_attribute("class")
-
 
 
 @pytest.mark.parametrize("where", ["tour", "site", "home"])

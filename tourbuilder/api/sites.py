@@ -28,9 +28,7 @@ from .common import make_blueprint
 from .common import paginate
 from .common import team_for_new_content
 
-blp = make_blueprint(
-    "sites", "Sites: transformative projects on the map. Anyone sees public ones."
-)
+blp = make_blueprint("sites", "Sites: transformative projects on the map. Anyone sees public ones.")
 
 
 def http_url(value: str) -> None:
