@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from tourbuilder.extensions import db
-from tourbuilder.grouping import distance_m
-from tourbuilder.grouping import group_by_place
-from tourbuilder.grouping import Located
 from tourbuilder.models import MediaItem
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
+from tourbuilder.services.importer import distance_m
+from tourbuilder.services.importer import group_by_place
+from tourbuilder.services.importer import Located
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 PHOTOS = [

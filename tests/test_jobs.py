@@ -14,10 +14,10 @@ from tourbuilder import create_app
 from tourbuilder.database import upgrade
 from tourbuilder.extensions import db
 from tourbuilder.jobs import get_queue
-from tourbuilder.library import store_upload
 from tourbuilder.models import MediaItem
 from tourbuilder.models import MediaStatus
 from tourbuilder.models import Team
+from tourbuilder.services.library import store_upload
 
 REDIS_URL = os.environ.get("TOURBUILDER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

@@ -7,10 +7,10 @@ import io
 
 import pytest
 
-from tourbuilder import library
 from tourbuilder.extensions import db
 from tourbuilder.models import MediaItem
 from tourbuilder.models import Team
+from tourbuilder.services import library
 from tourbuilder.storage import get_storage
 
 

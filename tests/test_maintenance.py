@@ -13,8 +13,8 @@ def test_clean_orphans_dry_run_then_for_real(app, runner, make):
     user = make.user(team, Role.EDITOR)
     with app.app_context():
         storage = get_storage()
-        from tourbuilder.demo import draw_photo
-        from tourbuilder.demo import store_demo_photo
+        from tourbuilder.services.demo import draw_photo
+        from tourbuilder.services.demo import store_demo_photo
 
         item = store_demo_photo(db.session.merge(team), draw_photo("x", (10, 20, 30), 1), "x.jpg")
         db.session.commit()

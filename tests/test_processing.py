@@ -15,8 +15,8 @@ from tourbuilder.models import MediaKind
 from tourbuilder.models import MediaStatus
 from tourbuilder.models import Role
 from tourbuilder.models import utcnow
-from tourbuilder.processing import process_media_item
-from tourbuilder.processing import recover_unfinished
+from tourbuilder.services.processing import process_media_item
+from tourbuilder.services.processing import recover_unfinished
 from tourbuilder.storage import get_storage
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"

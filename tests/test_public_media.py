@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from tourbuilder.extensions import db
-from tourbuilder.library import attach_captions
-from tourbuilder.library import store_upload
 from tourbuilder.models import Consent
 from tourbuilder.models import MediaItem
 from tourbuilder.models import StopMedia
 from tourbuilder.models import Team
 from tourbuilder.models import Tour
+from tourbuilder.services.library import attach_captions
+from tourbuilder.services.library import store_upload
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="../shared/fixtures is absent")

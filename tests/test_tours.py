@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tourbuilder import tours
 from tourbuilder.extensions import db
 from tourbuilder.models import Consent
 from tourbuilder.models import MediaItem
@@ -12,6 +11,7 @@ from tourbuilder.models import MediaStatus
 from tourbuilder.models import Team
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
+from tourbuilder.services import tours
 from tourbuilder.text import render_markdown
 
 

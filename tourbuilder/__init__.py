@@ -58,10 +58,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import errors
     from . import i18n
     from . import jobs
-    from . import processing
     from . import storage
     from .api import init_app as init_api
     from .cli import init_app as init_cli
+    from .services import processing
     from .views import init_app as init_views
 
     database.init_app(app)

@@ -41,7 +41,7 @@ def serve_command(host, port, threads):
     from waitress import serve
 
     from .jobs import get_queue
-    from .processing import recover_unfinished
+    from .services.processing import recover_unfinished
 
     app = current_app._get_current_object()
     _require_database()
@@ -90,7 +90,7 @@ def _require_database() -> None:
 def worker_command(workers):
     """Run a job worker (for deployments with REDIS_URL; the default runs inside serve)."""
     from .jobs import get_queue
-    from .processing import recover_unfinished
+    from .services.processing import recover_unfinished
 
     queue = get_queue()
     click.echo(f"tourbuilder worker: {queue.backend} queue")
@@ -156,8 +156,8 @@ def token_create_command(email, name):
 @with_appcontext
 def demo_command(if_empty):
     """Create the demo team and its public tour of Seville (photos generated here)."""
-    from .demo import create_demo
     from .models import Tour
+    from .services.demo import create_demo
 
     if if_empty and db.session.scalar(select(Tour.id).limit(1)) is not None:
         click.echo("Demo skipped: the database already has tours.")
@@ -175,8 +175,8 @@ def demo_command(if_empty):
 @with_appcontext
 def import_command(folder, team_ref, title):
     """Import a folder of photos and videos into a team's library and a draft tour."""
-    from .importer import import_folder
     from .models import Team
+    from .services.importer import import_folder
 
     team = db.session.scalar(select(Team).where(Team.name == team_ref))
     if team is None and team_ref.isdigit():
@@ -214,9 +214,9 @@ def import_command(folder, team_ref, title):
 @with_appcontext
 def clean_orphans_command(dry_run, grace):
     """Remove stored files that no media item or unfinished upload refers to."""
-    from .maintenance import find_orphans
-    from .maintenance import remove_orphans
-    from .uploads import expire_sessions
+    from .services.maintenance import find_orphans
+    from .services.maintenance import remove_orphans
+    from .services.uploads import expire_sessions
 
     if not dry_run:
         expired = expire_sessions()

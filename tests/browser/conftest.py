@@ -125,7 +125,7 @@ def live_server(tmp_path_factory, tile_server):
     )
     with app.app_context():
         db.create_all()
-        from tourbuilder.demo import create_demo
+        from tourbuilder.services.demo import create_demo
 
         create_demo()
     server = LiveServer(app)

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tourbuilder.demo import DEMO_TEAM
 from tourbuilder.extensions import db
 from tourbuilder.models import Membership
 from tourbuilder.models import Role
 from tourbuilder.models import Team
 from tourbuilder.models import User
+from tourbuilder.services.demo import DEMO_TEAM
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 pytestmark = [

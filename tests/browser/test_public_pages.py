@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tourbuilder.demo import STOPS
 from tourbuilder.extensions import db
 from tourbuilder.models import Site
 from tourbuilder.models import SiteVisibility
@@ -13,6 +12,7 @@ from tourbuilder.models import Stop
 from tourbuilder.models import Team
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
+from tourbuilder.services.demo import STOPS
 
 pytestmark = pytest.mark.browser
 

@@ -5,14 +5,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tourbuilder.demo import DEMO_TEAM
 from tourbuilder.extensions import db
-from tourbuilder.library import store_upload
 from tourbuilder.models import Consent
 from tourbuilder.models import MediaStatus
 from tourbuilder.models import Site
 from tourbuilder.models import Team
-from tourbuilder.processing import process_media_item
+from tourbuilder.services.demo import DEMO_TEAM
+from tourbuilder.services.library import store_upload
+from tourbuilder.services.processing import process_media_item
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 pytestmark = [

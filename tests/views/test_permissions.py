@@ -2,8 +2,6 @@
 
 import pytest
 
-from tourbuilder.demo import draw_photo
-from tourbuilder.demo import store_demo_photo
 from tourbuilder.extensions import db
 from tourbuilder.models import Consent
 from tourbuilder.models import Invitation
@@ -11,6 +9,8 @@ from tourbuilder.models import Role
 from tourbuilder.models import Team
 from tourbuilder.models import User
 from tourbuilder.models import utcnow
+from tourbuilder.services.demo import draw_photo
+from tourbuilder.services.demo import store_demo_photo
 
 ACTORS = ["anonymous", "other_editor", "facilitator", "editor", "team_admin", "site_admin"]
 

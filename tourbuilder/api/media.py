@@ -16,7 +16,6 @@ from marshmallow import Schema
 from marshmallow import validate
 from sqlalchemy import select
 
-from .. import library
 from ..extensions import db
 from ..media import MediaError
 from ..models import Consent
@@ -24,8 +23,9 @@ from ..models import MediaItem
 from ..models import MediaKind
 from ..models import MediaStatus
 from ..models.teams import is_site_admin
-from ..tours import team_site
-from ..tours import TourError
+from ..services import library
+from ..services.tours import team_site
+from ..services.tours import TourError
 from . import schemas
 from .common import field_error
 from .common import load_or_404

@@ -21,7 +21,7 @@ from ..models import SiteVisibility
 from ..models import Stop
 from ..models import Tour
 from ..models.teams import is_site_admin
-from ..tours import PUBLISHED
+from ..services.tours import PUBLISHED
 from . import schemas
 from .common import load_or_404
 from .common import make_blueprint

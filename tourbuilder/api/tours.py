@@ -14,12 +14,12 @@ from marshmallow import ValidationError
 from sqlalchemy import or_
 from sqlalchemy import select
 
-from .. import tours as domain
 from ..extensions import db
 from ..models import Stop
 from ..models import Tour
 from ..models import TourVisibility
 from ..models.teams import is_site_admin
+from ..services import tours as domain
 from ..text import render_markdown
 from . import schemas
 from .common import field_error
@@ -151,8 +151,8 @@ def translate_fields(data: dict, current: object | None, language: str, names) -
 def call_domain(fn, *args, **kwargs):
     """Run a domain operation, answering its refusals.
 
-    :raise 422: :class:`~tourbuilder.tours.TourError`, as a field error.
-    :raise 409: :class:`~tourbuilder.tours.PublishError`, listing the problems.
+    :raise 422: :class:`~tourbuilder.services.tours.TourError`, as a field error.
+    :raise 409: :class:`~tourbuilder.services.tours.PublishError`, listing the problems.
     """
     try:
         return fn(*args, **kwargs)

@@ -18,12 +18,12 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from ..extensions import db
-from ..importer import tour_from_media
-from ..library import queue_processing
 from ..models import Consent
 from ..models import MediaItem
 from ..models import MediaStatus
 from ..models.teams import can_edit_team_content
+from ..services.importer import tour_from_media
+from ..services.library import queue_processing
 from .teams import get_team
 
 bp = Blueprint("library", __name__)

@@ -15,13 +15,13 @@ from flask import url_for
 from flask_login import current_user
 from werkzeug.http import HTTP_STATUS_CODES
 
-from .. import uploads
 from ..api.common import authenticate_api_request
 from ..extensions import csrf
 from ..extensions import db
 from ..models import Team
 from ..models import UploadSession
 from ..models.teams import can_edit_team_content
+from ..services import uploads
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads/tus")
 csrf.exempt(bp)

@@ -22,17 +22,17 @@ from huey import crontab
 from sqlalchemy import or_
 from sqlalchemy import select
 
-from .extensions import db
-from .jobs import get_queue
-from .media import detect
-from .media import ingest
-from .media import MediaError
-from .media import MediaSettings
-from .models import MediaItem
-from .models import MediaKind
-from .models import MediaStatus
-from .models import utcnow
-from .storage import get_storage
+from ..extensions import db
+from ..jobs import get_queue
+from ..media import detect
+from ..media import ingest
+from ..media import MediaError
+from ..media import MediaSettings
+from ..models import MediaItem
+from ..models import MediaKind
+from ..models import MediaStatus
+from ..models import utcnow
+from ..storage import get_storage
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ import time
 
 from sqlalchemy import select
 
-from .extensions import db
-from .models import MediaItem
-from .models import UploadSession
-from .storage import get_storage
+from ..extensions import db
+from ..models import MediaItem
+from ..models import UploadSession
+from ..storage import get_storage
 
 # Files younger than this are left alone: an upload or a job may be about to refer to them.
 GRACE_SECONDS = 3600

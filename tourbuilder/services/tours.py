@@ -11,16 +11,16 @@ import unicodedata
 
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Consent
-from .models import MediaItem
-from .models import Site
-from .models import Stop
-from .models import StopMedia
-from .models import Team
-from .models import Tour
-from .models import TourVisibility
-from .models import utcnow
+from ..extensions import db
+from ..models import Consent
+from ..models import MediaItem
+from ..models import Site
+from ..models import Stop
+from ..models import StopMedia
+from ..models import Team
+from ..models import Tour
+from ..models import TourVisibility
+from ..models import utcnow
 
 SLUG_MAX = 80
 PUBLISHED = (TourVisibility.PUBLIC, TourVisibility.UNLISTED)

@@ -16,19 +16,19 @@ from PIL import ImageFilter
 from PIL import ImageFont
 from sqlalchemy import select
 
-from .extensions import db
+from ..extensions import db
+from ..models import Consent
+from ..models import MediaItem
+from ..models import MediaStatus
+from ..models import Site
+from ..models import SiteVisibility
+from ..models import Stop
+from ..models import StopMedia
+from ..models import Team
+from ..models import Tour
+from ..models import TourVisibility
+from ..models import utcnow
 from .library import store_upload
-from .models import Consent
-from .models import MediaItem
-from .models import MediaStatus
-from .models import Site
-from .models import SiteVisibility
-from .models import Stop
-from .models import StopMedia
-from .models import Team
-from .models import Tour
-from .models import TourVisibility
-from .models import utcnow
 from .processing import process_media_item
 
 DEMO_TEAM = "Demo · Sevilla"

@@ -17,11 +17,11 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import select
 
-from .extensions import db
+from ..extensions import db
+from ..models import UploadSession
+from ..models import utcnow
+from ..storage import get_storage
 from .library import store_local_file
-from .models import UploadSession
-from .models import utcnow
-from .storage import get_storage
 
 CHUNK = 1024 * 1024
 

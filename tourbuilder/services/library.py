@@ -19,14 +19,14 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .extensions import db
-from .jobs import get_queue
-from .media import file_sha256
-from .models import MediaItem
-from .models import MediaKind
-from .models import MediaStatus
-from .models import Team
-from .storage import get_storage
+from ..extensions import db
+from ..jobs import get_queue
+from ..media import file_sha256
+from ..models import MediaItem
+from ..models import MediaKind
+from ..models import MediaStatus
+from ..models import Team
+from ..storage import get_storage
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def attach_captions(item: MediaItem, language: str, stream: BinaryIO) -> str:
     :raise UploadError: the item is not a video or audio recording.
     :raise MediaError: not WebVTT, not UTF-8 or too large (the message says which).
     """
-    from .media.captions import sanitize_captions
+    from ..media.captions import sanitize_captions
 
     if item.kind not in (MediaKind.VIDEO, MediaKind.AUDIO):
         raise UploadError("Captions go with videos and sound recordings.")
