@@ -17,6 +17,7 @@ from tourbuilder.jobs import get_queue
 from tourbuilder.models import MediaItem
 from tourbuilder.models import MediaStatus
 from tourbuilder.models import Team
+from tourbuilder.services import commit
 from tourbuilder.services.library import store_upload
 
 REDIS_URL = os.environ.get("TOURBUILDER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -116,6 +117,7 @@ def test_redis_worker_processes_an_upload(tmp_path):
         db.session.commit()
         with open(FIXTURES / "flower.webp", "rb") as stream:
             item, created = store_upload(team, stream, "flower.webp", None)
+        commit()  # queues the job for the worker process
         assert created and item.status is MediaStatus.PENDING
         item_id = item.id
     worker = start_worker(app)

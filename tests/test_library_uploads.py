@@ -10,6 +10,7 @@ import pytest
 from tourbuilder.extensions import db
 from tourbuilder.models import MediaItem
 from tourbuilder.models import Team
+from tourbuilder.services import commit
 from tourbuilder.services import library
 from tourbuilder.storage import get_storage
 
@@ -62,9 +63,13 @@ def test_store_upload_streams_hashes_and_dedupes(app, make):
             db.session.get(Team, other.id), io.BytesIO(data), "z.png", None
         )
         assert created and theirs.id != item.id
+        commit()
         library.delete_media(theirs)
+        commit()
         assert get_storage().exists(item.original_key)  # team A still uses it
         library.delete_media(db.session.get(MediaItem, item.id))
+        assert get_storage().exists(item.original_key)  # until the deletion is committed
+        commit()
         assert not get_storage().exists(item.original_key)
 
 

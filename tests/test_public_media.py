@@ -12,6 +12,7 @@ from tourbuilder.models import MediaItem
 from tourbuilder.models import StopMedia
 from tourbuilder.models import Team
 from tourbuilder.models import Tour
+from tourbuilder.services import commit
 from tourbuilder.services.library import attach_captions
 from tourbuilder.services.library import store_upload
 
@@ -24,6 +25,7 @@ def add_media(app, tour, path: Path, consent=Consent.NO_PEOPLE) -> int:
         tour = db.session.get(Tour, tour.id)
         with open(path, "rb") as stream:
             item, _ = store_upload(db.session.get(Team, tour.team_id), stream, path.name, None)
+        commit()  # processed now: the test queue runs jobs at once
         item.consent = consent
         item.caption = {"en": f"About {path.stem}"}
         tour.stops[0].media_links.append(StopMedia(media=item))
@@ -40,6 +42,7 @@ def test_video_with_poster_and_captions_on_the_tour_page(app, client, make):
             "es",
             io.BytesIO(b"WEBVTT\n\n00:00.000 --> 00:01.000\nHola\n"),
         )
+        commit()
     page = client.get(f"/tours/{tour.slug}").get_data(as_text=True)
     assert f'<source src="/media/{item_id}/video-' in page
     assert f'poster="/media/{item_id}/poster-' in page

@@ -12,6 +12,8 @@ from tourbuilder.models import Team
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
 from tourbuilder.services import tours
+from tourbuilder.services.errors import InvalidValue
+from tourbuilder.services.errors import PublishError
 from tourbuilder.text import render_markdown
 
 
@@ -54,13 +56,13 @@ def test_stops_order_and_publish(app, make):
         b = tours.add_stop(tour, title={"es": "B"})
         db.session.flush()
         assert [s.position for s in tour.stops] == [0, 1]
-        with pytest.raises(tours.PublishError) as info:
+        with pytest.raises(PublishError) as info:
             tours.set_visibility(tour, TourVisibility.PUBLIC)
         assert info.value.problems == ["Stop 2 (B) has no place on the map."]
         tours.update_stop(b, lat=1.0, lon=2.0)
         tours.reorder_stops(tour, [b.id, a.id])
         assert [s.id for s in tour.stops] == [b.id, a.id]
-        with pytest.raises(tours.TourError):
+        with pytest.raises(InvalidValue):
             tours.reorder_stops(tour, [b.id])
         tours.set_visibility(tour, TourVisibility.UNLISTED)
         assert tour.published_at is not None
@@ -78,7 +80,7 @@ def test_publish_checks_media(app, make):
         db.session.add_all([item, foreign])
         tour = tours.create_tour(team, {"es": "Ruta"})
         db.session.flush()
-        with pytest.raises(tours.TourError):
+        with pytest.raises(InvalidValue):
             tours.add_stop(tour, media_ids=[foreign.id])
         stop = tours.add_stop(tour, lat=1.0, lon=1.0, media_ids=[item.id])
         assert tours.publish_problems(tour) == [
@@ -86,7 +88,7 @@ def test_publish_checks_media(app, make):
         ]
         item.consent, item.status = Consent.CONSENT_RECORDED, MediaStatus.READY
         assert tours.publish_problems(tour) == []
-        with pytest.raises(tours.TourError):
+        with pytest.raises(InvalidValue):
             tours.update_stop(stop, lat=5.0, lon=None)
 
 

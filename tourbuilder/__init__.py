@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import errors
     from . import i18n
     from . import jobs
+    from . import labels
     from . import storage
     from .api import init_app as init_api
     from .cli import init_app as init_cli
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     database.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)
     auth.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)

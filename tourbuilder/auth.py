@@ -6,15 +6,13 @@ from flask import current_app
 from flask import g
 from flask import request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from .extensions import csrf
 from .extensions import db
 from .extensions import login_manager
-from .models import ApiToken
 from .models import User
-from .models import utcnow
-from .models.teams import hash_token
+from .services import accounts
+from .services import commit
 
 
 @login_manager.user_loader
@@ -32,15 +30,12 @@ def load_user_from_token(req):
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip()))
-    )
-    if row is None or row.revoked_at is not None or not row.user.is_active:
+    user = accounts.user_for_token(token.strip())
+    if user is None:
         return None
-    row.last_used_at = utcnow()
-    db.session.commit()
+    commit()  # its own small unit of work: the token's last use, before the request's
     g.authenticated_by_token = True
-    return row.user
+    return user
 
 
 def protect_api_request() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -18,6 +19,18 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
+from .services import commit
+from .services.errors import DomainError
+
+
+@contextmanager
+def refusals():
+    """A service's refusal becomes a one-line error and exit status 1."""
+    try:
+        yield
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
 
 
 def _create_app():
@@ -109,22 +122,14 @@ def create_admin_command(email, name):
 
     The password comes from TOURBUILDER_ADMIN_PASSWORD, else a prompt.
     """
-    from .models import User
-    from .views.auth import find_user
+    from .services import accounts
 
     password = os.environ.get("TOURBUILDER_ADMIN_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
-    if len(password) < 10:
-        raise click.ClickException("The password needs at least 10 characters.")
-    user = find_user(email)
-    created = user is None
-    if created:
-        user = User(email=email.strip().lower(), name=name)
-        db.session.add(user)
-    user.is_site_admin = True
-    user.set_password(password)
-    db.session.commit()
+    with refusals():
+        user, created = accounts.make_site_admin(email, password, name)
+    commit()
     click.echo(f"{'Created' if created else 'Updated'} site administrator {user.email}.")
 
 
@@ -139,15 +144,13 @@ def token_group():
 @with_appcontext
 def token_create_command(email, name):
     """Print a new API token for EMAIL (send it as 'Authorization: Bearer TOKEN')."""
-    from .models import ApiToken
-    from .views.auth import find_user
+    from .services import accounts
 
-    user = find_user(email)
+    user = accounts.find_user(email)
     if user is None:
         raise click.ClickException(f"No account with the email {email}.")
-    row, token = ApiToken.create(user, name)
-    db.session.add(row)
-    db.session.commit()
+    token = accounts.create_token(user, name)
+    commit()
     click.echo(token)
 
 
@@ -163,6 +166,7 @@ def demo_command(if_empty):
         click.echo("Demo skipped: the database already has tours.")
         return
     tour = create_demo()
+    commit()
     click.echo(f"Demo tour ready: /tours/{tour.slug} ({len(tour.stops)} stops).")
 
 
@@ -184,6 +188,7 @@ def import_command(folder, team_ref, title):
     if team is None:
         raise click.ClickException(f"No team named or numbered {team_ref!r}.")
     report = import_folder(team, folder, title)
+    commit()
     click.echo(
         f"Imported {len(report.imported)} file(s), {len(report.duplicates)} already in "
         f"the library, {len(report.failed)} refused."
@@ -220,6 +225,7 @@ def clean_orphans_command(dry_run, grace):
 
     if not dry_run:
         expired = expire_sessions()
+        commit()
         if expired:
             click.echo(f"Removed {expired} expired unfinished upload(s).")
     orphans = find_orphans(grace)

@@ -1,4 +1,8 @@
-"""Central error handlers: HTML pages for people, JSON for the API; never a stack trace."""
+"""Central error handlers: HTML pages for people, JSON for the API; never a stack trace.
+
+A service's refusal (:class:`~tourbuilder.services.errors.DomainError`) is translated here
+and only here: :func:`domain_error_body` for JSON, the error page for HTML.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from flask import request
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from .extensions import db
+from .services.errors import DomainError
 
 
 def wants_json() -> bool:
@@ -54,6 +60,28 @@ def handle_http_exception(error: HTTPException):
     return response, error.code, headers
 
 
+def domain_error_body(error: DomainError) -> dict:
+    """A refusal in the API's error shape, with its field message under ``errors``."""
+    body = {"code": error.status, "status": HTTP_STATUS_CODES[error.status]}
+    body["message"] = error.message
+    if (errors := error.errors()) is not None:
+        body["errors"] = errors
+    return body
+
+
+def handle_domain_error(error: DomainError):
+    """Undo what the refused operation had flushed, then answer in JSON or HTML."""
+    db.session.rollback()
+    body = domain_error_body(error)
+    if wants_json():
+        return jsonify(body), error.status
+    try:
+        html = render_template(f"errors/{error.status}.html", error=error, body=body)
+    except TemplateNotFound:
+        html = render_template("errors/generic.html", error=error, body=body)
+    return html, error.status
+
+
 def handle_unexpected(error: Exception):
     from flask import current_app
 
@@ -63,5 +91,6 @@ def handle_unexpected(error: Exception):
 
 def init_app(app) -> None:
     # Registered last, so these replace the JSON-only handler flask-smorest installs.
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -9,21 +9,26 @@ from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
+from wtforms.validators import ValidationError
 
+from .labels import choices
 from .models import Role
+from .services.accounts import check_new_password
+from .services.errors import InvalidValue
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Team admin: manages members and everything the team makes"),
-    Role.EDITOR: _l("Editor: uploads media, writes and publishes tours"),
-    Role.FACILITATOR: _l("Facilitator: presents tours, including workshop-only tours"),
-}
+
+def password_rule(form, field) -> None:
+    """The accounts service's password rule, as a form validator."""
+    try:
+        check_new_password(field.data or "", field.name)
+    except InvalidValue as exc:
+        raise ValidationError(exc.message) from None
 
 
 class LoginForm(FlaskForm):
@@ -35,7 +40,7 @@ class LoginForm(FlaskForm):
 class InvitationForm(FlaskForm):
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()],
+        choices=lambda: choices(Role),
         default=str(Role.EDITOR),
     )
     email = EmailField(_l("Email (optional, for your records)"), validators=[Optional(), Email()])
@@ -45,7 +50,7 @@ class InvitationForm(FlaskForm):
 class AcceptInvitationForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), password_rule])
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -64,7 +69,7 @@ class RevokeForm(FlaskForm):
 class MemberForm(FlaskForm):
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice(str(role), label) for role, label in ROLE_LABELS.items()],
+        choices=lambda: choices(Role),
     )
     save = SubmitField(_l("Change role"))
     remove = SubmitField(_l("Remove from the team"))
@@ -102,7 +107,7 @@ class ProfileForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), password_rule])
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))],

@@ -68,7 +68,7 @@ def _media() -> Check:
             problem,
             "create the folder and make it writable, or set TOURBUILDER_MEDIA_ROOT",
         )
-    return Check("media folder", True, str(storage.root))
+    return Check("media folder", True, storage.describe())
 
 
 def _jobs() -> Check:

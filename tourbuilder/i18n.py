@@ -13,7 +13,6 @@ from flask import g
 from flask import request
 from flask import session
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .extensions import babel
@@ -61,34 +60,12 @@ def translated_lang(obj, field: str) -> str:
     return (obj.text_language(field, current_language()) if obj is not None else None) or ""
 
 
-# Words for stored values (roles, visibilities, kinds) in the interface language.
-VALUE_LABELS = {
-    "admin": _l("team admin"),
-    "editor": _l("editor"),
-    "facilitator": _l("facilitator"),
-    "draft": _l("draft"),
-    "unlisted": _l("unlisted"),
-    "workshop": _l("workshop"),
-    "public": _l("public"),
-    "photo": _l("photo"),
-    "video": _l("video"),
-    "panorama": _l("360° panorama"),
-    "audio": _l("audio"),
-}
-
-
-def value_label(value) -> str:
-    """Jinja filter: ``role|label`` gives "team admin", "editor"... translated."""
-    return str(VALUE_LABELS.get(str(value), value))
-
-
 def init_app(app) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(translated, "t")
     app.add_template_filter(translated_lang, "tlang")
     app.add_template_filter(direction, "dir")
-    app.add_template_filter(value_label, "label")
 
     @app.context_processor
     def language_context():

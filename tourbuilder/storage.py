@@ -1,8 +1,10 @@
-"""Where files live: one small interface, a local-filesystem default.
+"""Where files live: one small interface, a local-filesystem default, and the key layout.
 
-Keys are relative POSIX paths the app generates itself (``originals/ab/abcd…``,
-``derived/12/photo-640.webp``); a client's file name never becomes a key. Writes go to a
-temporary name first and are renamed into place, so a half-written file is never served.
+Keys are relative POSIX paths the app generates itself, laid out by the functions below
+and nowhere else; a client's file name never becomes a key. Writes go to a temporary name
+first and are renamed into place, so a half-written file is never served. Code outside
+this module uses only :class:`Storage` (through :func:`get_storage`) and the key
+functions; an object-storage backend is one more class with the same methods.
 """
 
 from __future__ import annotations
@@ -17,6 +19,26 @@ from typing import BinaryIO
 from typing import Protocol
 
 from flask import current_app
+
+#: The top folders of the layout; :data:`SCRATCH` holds files being made.
+ORIGINALS, DERIVED, UPLOADS, SCRATCH = "originals", "derived", "uploads", "tmp"
+PREFIXES = (ORIGINALS, DERIVED, UPLOADS, SCRATCH)
+
+
+def original_key(sha256: str) -> str:
+    """An uploaded original: private, named by its content (``originals/ab/abcd…``)."""
+    return f"{ORIGINALS}/{sha256[:2]}/{sha256}"
+
+
+def derived_key(item_id: int, name: str) -> str:
+    """A web derivative of a media item (``derived/12/640.webp``); see
+    :mod:`tourbuilder.derivatives` for the names."""
+    return f"{DERIVED}/{item_id}/{name}"
+
+
+def upload_key(session_id: str) -> str:
+    """The bytes of an unfinished resumable upload (``uploads/<id>.part``)."""
+    return f"{UPLOADS}/{session_id}.part"
 
 
 class StorageError(Exception):
@@ -40,6 +62,10 @@ class Storage(Protocol):
     def local_path(self, key: str) -> Path | None: ...
     def scratch_dir(self) -> Path: ...
     def adopt(self, key: str, source: Path) -> int: ...
+    def modified(self, key: str) -> float: ...
+    def prune(self) -> None: ...
+    def describe(self) -> str: ...
+    def usable(self) -> str | None: ...
 
 
 class LocalStorage:
@@ -71,7 +97,7 @@ class LocalStorage:
 
     def scratch_dir(self) -> Path:
         """A folder on the same file system as the stored files, for files being made."""
-        path = self.root / "tmp"
+        path = self.root / SCRATCH
         path.mkdir(parents=True, exist_ok=True)
         return path
 
@@ -107,6 +133,23 @@ class LocalStorage:
 
     def local_path(self, key: str) -> Path | None:
         return self._path(key)
+
+    def modified(self, key: str) -> float:
+        """When the file was last written (seconds since the epoch)."""
+        return self._path(key).stat().st_mtime
+
+    def prune(self) -> None:
+        """Remove folders of the layout left empty, deepest first."""
+        for prefix in PREFIXES:
+            base = self.root / prefix
+            if base.exists():
+                for folder in sorted((p for p in base.rglob("*") if p.is_dir()), reverse=True):
+                    if not any(folder.iterdir()):
+                        folder.rmdir()
+
+    def describe(self) -> str:
+        """Where the files are, for people (``tourbuilder check``)."""
+        return str(self.root)
 
     def usable(self) -> str | None:
         """None when the root can be written, else why not."""

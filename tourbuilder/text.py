@@ -1,4 +1,5 @@
-"""Text people write: Markdown narratives rendered to safe HTML."""
+"""Text people write: translations per language, and Markdown narratives rendered to safe
+HTML."""
 
 from __future__ import annotations
 
@@ -32,3 +33,34 @@ def render_markdown(text: str | None) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener",
     )
+
+
+def resolve_plain_text(values: dict, language: str) -> dict:
+    """Give the ``""`` key (text sent as a plain string) its language."""
+    if "" in values:
+        values = dict(values)
+        values[language] = values.pop("")
+    return values
+
+
+def merge_translations(current: dict | None, update: dict, language: str) -> dict:
+    """``current`` with the languages in ``update`` set; an empty text removes a language.
+
+    ``update`` may hold a ``""`` key: text whose language was not said, taken as
+    ``language``.
+    """
+    merged = dict(current or {})
+    for lang, text in resolve_plain_text(update, language).items():
+        if text:
+            merged[lang] = text
+        else:
+            merged.pop(lang, None)
+    return merged
+
+
+def set_translated(obj, fields: dict, names, language: str) -> None:
+    """Merge the translated ``names`` found in ``fields`` into ``obj`` (and take them out
+    of ``fields``); plain text is in ``language``."""
+    for name in names:
+        if name in fields:
+            setattr(obj, name, merge_translations(getattr(obj, name), fields.pop(name), language))

@@ -125,9 +125,11 @@ def live_server(tmp_path_factory, tile_server):
     )
     with app.app_context():
         db.create_all()
+        from tourbuilder.services import commit
         from tourbuilder.services.demo import create_demo
 
         create_demo()
+        commit()
     server = LiveServer(app)
     yield server
     server.close()

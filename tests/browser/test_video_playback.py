@@ -37,7 +37,7 @@ def published_videos(live_server):
         site = db.session.scalars(select(Site).where(Site.team_id == team.id)).first()
         for name in VIDEOS:
             with open(FIXTURES / name, "rb") as stream:
-                item, _ = store_upload(team, stream, name, None)
+                item, _ = store_upload(team, stream, name, None, queue=False)
             process_media_item(item.id)
             db.session.refresh(item)
             assert item.status is MediaStatus.READY, item.error

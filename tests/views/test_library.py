@@ -76,10 +76,11 @@ def test_consent_and_location_confirmation(app, client, team_with_media):
     with app.app_context():
         item = db.session.get(MediaItem, ids[0])
         assert item.consent is Consent.CONSENT_RECORDED and item.location_confirmed
-    assert (
-        client.post(f"/teams/{team.id}/media/{ids[0]}", data={"consent": "maybe"}).status_code
-        == 400
-    )
+    refused = client.post(f"/teams/{team.id}/media/{ids[0]}", data={"consent": "maybe"})
+    assert refused.status_code == 422  # the same refusal as the API's
+    assert "Consent is one of" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(MediaItem, ids[0]).consent is Consent.CONSENT_RECORDED
 
 
 def test_draft_tour_from_selected_items(app, client, team_with_media):

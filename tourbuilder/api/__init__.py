@@ -14,6 +14,7 @@ from . import media
 from . import sites
 from . import teams
 from . import tours
+from . import uploads
 
 PREFIX = "/api/v1"
 BLUEPRINTS = (teams.blp, sites.blp, tours.blp, media.blp)
@@ -31,3 +32,4 @@ def init_app(app) -> None:
     for blp in BLUEPRINTS:
         api.register_blueprint(blp, url_prefix=PREFIX)
     app.extensions["tourbuilder.api"] = api
+    app.register_blueprint(uploads.bp)  # tus: JSON, but its own protocol, not in OpenAPI

@@ -9,23 +9,17 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import abort
 from flask_smorest.fields import Upload
 from marshmallow import fields
 from marshmallow import Schema
 from marshmallow import validate
-from sqlalchemy import select
 
-from ..extensions import db
-from ..media import MediaError
 from ..models import Consent
 from ..models import MediaItem
 from ..models import MediaKind
 from ..models import MediaStatus
-from ..models.teams import is_site_admin
+from ..services import commit
 from ..services import library
-from ..services.tours import team_site
-from ..services.tours import TourError
 from . import schemas
 from .common import field_error
 from .common import load_or_404
@@ -55,6 +49,9 @@ class MediaFields(Schema):
     lat = schemas.Latitude(allow_none=True)
     lon = schemas.Longitude(allow_none=True)
     location_confirmed = fields.Boolean()
+    as_panorama = fields.Boolean(
+        metadata={"description": "Show a 2:1 photo as a 360° panorama (it is processed again)"}
+    )
 
 
 class MediaSchema(Schema):
@@ -110,14 +107,11 @@ class Media(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """List the media of your teams."""
-        user = require_user()
-        query = select(MediaItem)
-        if not is_site_admin(user):
-            query = query.where(MediaItem.team_id.in_(user.team_ids() or {0}))
+        query = library.visible_media(require_user())
         for name in ("team_id", "status", "kind"):
             if name in args:
                 query = query.where(getattr(MediaItem, name) == args[name])
-        return paginate(query.order_by(MediaItem.id.desc()), pagination_parameters)
+        return paginate(query, pagination_parameters)
 
     @blp.arguments(UploadForm, location="form", content_type="multipart/form-data")
     @blp.response(201, UploadedSchema, description="Stored; processing is queued")
@@ -134,12 +128,10 @@ class Media(MethodView):
         upload = request.files.get("file")
         if upload is None:
             field_error("file", "Missing data for required field.", location="files")
-        try:
-            item, created = library.store_upload(
-                team, upload.stream, upload.filename, current_user, upload.mimetype or ""
-            )
-        except library.UploadError as exc:
-            field_error("file", str(exc), location="files")
+        item, created = library.store_upload(
+            team, upload.stream, upload.filename, current_user, upload.mimetype or ""
+        )
+        commit()
         item.duplicate = not created
         return item, 201 if created else 200
 
@@ -160,24 +152,8 @@ class MediaById(MethodView):
     @blp.alt_response(404, description="No such item in your teams")
     def patch(self, data, media_id):
         """Edit captions, credit, licence, consent, site and position."""
-        item = load_or_404(MediaItem, media_id, "edit")
-        language = item.team.default_language
-        for name in ("caption", "alt_text"):
-            if name in data:
-                value = schemas.merge_translations(getattr(item, name), data.pop(name), language)
-                setattr(item, name, value)
-        if "site_id" in data:
-            try:
-                item.site = team_site(item.team_id, data.pop("site_id"))
-            except TourError as exc:
-                db.session.rollback()
-                field_error(exc.field, exc.message)
-        for name, value in data.items():
-            setattr(item, name, value)
-        if (item.lat is None) != (item.lon is None):
-            db.session.rollback()
-            field_error("lat", "Give both lat and lon, or neither.")
-        db.session.commit()
+        item = library.update_item(load_or_404(MediaItem, media_id, "edit"), **data)
+        commit()
         return item
 
     @blp.response(204)
@@ -187,6 +163,7 @@ class MediaById(MethodView):
     def delete(self, media_id):
         """Delete a media item and its files; stops showing it lose it."""
         library.delete_media(load_or_404(MediaItem, media_id, "edit"))
+        commit()
 
 
 class CaptionsForm(Schema):
@@ -213,10 +190,8 @@ class MediaCaptions(MethodView):
             field_error(
                 "file", "Send the captions as the multipart field 'file'.", location="files"
             )
-        try:
-            library.attach_captions(item, lang, upload.stream)
-        except (library.UploadError, MediaError) as exc:
-            field_error("file", str(exc), location="files")
+        library.attach_captions(item, lang, upload.stream)
+        commit()
         return item
 
     @blp.response(204)
@@ -225,6 +200,5 @@ class MediaCaptions(MethodView):
     @blp.alt_response(404, description="No such item, or no captions in that language")
     def delete(self, media_id, lang):
         """Remove the captions in a language."""
-        item = load_or_404(MediaItem, media_id, "edit")
-        if not library.remove_captions(item, lang):
-            abort(404, message=f"This item has no captions in {lang!r}.")
+        library.remove_captions(load_or_404(MediaItem, media_id, "edit"), lang)
+        commit()

@@ -31,7 +31,8 @@ class Translated(fields.Dict):
     """Text in several languages: ``{"en": "Market", "es": "Mercado"}``.
 
     A plain string is accepted too and taken as the text in the fallback language
-    (the team's or the tour's first language); see :func:`resolve_plain_text`.
+    (the team's or the tour's first language); see
+    :func:`tourbuilder.text.resolve_plain_text`.
     """
 
     def __init__(self, max_length: int = 100_000, **kwargs):
@@ -54,25 +55,6 @@ class Translated(fields.Dict):
         return text
 
 
-def resolve_plain_text(values: dict, language: str) -> dict:
-    """Replace the ``""`` key a plain string produced by the given language."""
-    if "" in values:
-        values = dict(values)
-        values[language] = values.pop("")
-    return values
-
-
-def merge_translations(current: dict, update: dict, language: str) -> dict:
-    """``current`` with the languages in ``update`` set; an empty text removes a language."""
-    merged = dict(current or {})
-    for lang, text in resolve_plain_text(update, language).items():
-        if text:
-            merged[lang] = text
-        else:
-            merged.pop(lang, None)
-    return merged
-
-
 def requested_language() -> str | None:
     """The ``?lang=`` of the request (validated by the API's ``before_request``)."""
     lang = request.args.get("lang")
@@ -84,6 +66,18 @@ class ResolvedText(fields.Function):
 
     def __init__(self, field: str, **kwargs):
         super().__init__(lambda obj: obj.text(field, requested_language()), **kwargs)
+
+
+def not_blank(value: dict) -> None:
+    """A translated text must say something in at least one language."""
+    if not any(text.strip() for text in value.values()):
+        raise ValidationError("Give a text in at least one language.")
+
+
+def http_url(value: str) -> None:
+    """Empty, or an http(s) address."""
+    if value and not validate.URL(schemes={"http", "https"})(value):
+        raise ValidationError("Not a web address.")
 
 
 class StrictNumberMixin:

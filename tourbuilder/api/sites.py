@@ -8,20 +8,14 @@ from flask import request
 from flask import Response
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import abort
 from marshmallow import fields
 from marshmallow import Schema
 from marshmallow import validate
-from sqlalchemy import or_
-from sqlalchemy import select
 
-from ..extensions import db
 from ..models import Site
 from ..models import SiteVisibility
-from ..models import Stop
-from ..models import Tour
-from ..models.teams import is_site_admin
-from ..services.tours import PUBLISHED
+from ..services import commit
+from ..services import sites as domain
 from . import schemas
 from .common import load_or_404
 from .common import make_blueprint
@@ -31,20 +25,10 @@ from .common import team_for_new_content
 blp = make_blueprint("sites", "Sites: transformative projects on the map. Anyone sees public ones.")
 
 
-def http_url(value: str) -> None:
-    if value and not validate.URL(schemes={"http", "https"})(value):
-        raise validate.ValidationError("Not a web address.")
-
-
-def not_blank(value: dict) -> None:
-    if not any(text.strip() for text in value.values()):
-        raise validate.ValidationError("Give a text in at least one language.")
-
-
 class SiteFields(Schema):
     """What a client may set on a site."""
 
-    name = schemas.Translated(max_length=200, validate=not_blank)
+    name = schemas.Translated(max_length=200, validate=schemas.not_blank)
     description = schemas.Translated(max_length=20_000)
     lat = schemas.Latitude()
     lon = schemas.Longitude()
@@ -52,7 +36,7 @@ class SiteFields(Schema):
     themes = fields.List(
         fields.String(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=20)
     )
-    website = fields.String(validate=[validate.Length(max=500), http_url])
+    website = fields.String(validate=[validate.Length(max=500), schemas.http_url])
     contact = fields.String(validate=validate.Length(max=500))
     approximate_location = fields.Boolean()
     visibility = fields.Enum(SiteVisibility, by_value=True)
@@ -61,7 +45,7 @@ class SiteFields(Schema):
 class SiteCreate(SiteFields):
     team_id = schemas.Id(required=True)
 
-    name = schemas.Translated(max_length=200, validate=not_blank, required=True)
+    name = schemas.Translated(max_length=200, validate=schemas.not_blank, required=True)
     lat = schemas.Latitude(required=True)
     lon = schemas.Longitude(required=True)
 
@@ -86,28 +70,6 @@ class SiteSchema(Schema):
     updated_at = fields.DateTime()
 
 
-def set_site_fields(site: Site, data: dict) -> None:
-    language = site.team.default_language
-    for name in ("name", "description"):
-        if name in data:
-            value = schemas.merge_translations(getattr(site, name), data.pop(name), language)
-            setattr(site, name, value)
-    for name, value in data.items():
-        setattr(site, name, value)
-
-
-def visible_sites(user):
-    """Public sites, and every site of the user's teams (all sites for site admins)."""
-    query = select(Site)
-    if is_site_admin(user):
-        return query
-    if user.is_authenticated and user.team_ids():
-        return query.where(
-            or_(Site.visibility == SiteVisibility.PUBLIC, Site.team_id.in_(user.team_ids()))
-        )
-    return query.where(Site.visibility == SiteVisibility.PUBLIC)
-
-
 @blp.route("/sites")
 class Sites(MethodView):
     @blp.arguments(schemas.TeamFilterArgs, location="query")
@@ -115,7 +77,7 @@ class Sites(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """List public sites and the drafts of your teams."""
-        query = visible_sites(current_user)
+        query = domain.visible_sites(current_user)
         if "team_id" in args:
             query = query.where(Site.team_id == args["team_id"])
         return paginate(query.order_by(Site.id), pagination_parameters)
@@ -130,11 +92,8 @@ class Sites(MethodView):
         ``name`` and ``description`` take ``{"lang": text}`` or a plain string in the
         team's first language.
         """
-        team = team_for_new_content(data.pop("team_id"))
-        site = Site(team=team, name={}, description={})
-        set_site_fields(site, data)
-        db.session.add(site)
-        db.session.commit()
+        site = domain.create_site(team_for_new_content(data.pop("team_id")), **data)
+        commit()
         return site
 
 
@@ -154,9 +113,8 @@ class SiteById(MethodView):
     @blp.alt_response(404, description="No such site, or a draft of another team")
     def patch(self, data, site_id):
         """Change a site. A translated field sets the languages given ("" removes one)."""
-        site = load_or_404(Site, site_id, "edit")
-        set_site_fields(site, data)
-        db.session.commit()
+        site = domain.update_site(load_or_404(Site, site_id, "edit"), **data)
+        commit()
         return site
 
     @blp.response(204)
@@ -166,17 +124,8 @@ class SiteById(MethodView):
     @blp.alt_response(409, description="A published tour stops at the site")
     def delete(self, site_id):
         """Delete a site, unless a published tour needs it for a stop's position."""
-        site = load_or_404(Site, site_id, "edit")
-        needed = db.session.scalars(
-            select(Tour.slug)
-            .join(Stop, Stop.tour_id == Tour.id)
-            .where(Stop.site_id == site.id, Stop.lat.is_(None), Tour.visibility.in_(PUBLISHED))
-            .distinct()
-        ).all()
-        if needed:
-            abort(409, message=f"Published tours stop at this site: {', '.join(sorted(needed))}.")
-        db.session.delete(site)
-        db.session.commit()
+        domain.delete_site(load_or_404(Site, site_id, "edit"))
+        commit()
 
 
 class FeatureCollection(Schema):
@@ -197,12 +146,9 @@ class SitesGeoJSON(MethodView):
     @blp.response(200, FeatureCollection, content_type="application/geo+json")
     def get(self, args):
         """Public sites as GeoJSON for maps; approximate positions are rounded. Cacheable."""
-        sites = db.session.scalars(
-            select(Site).where(Site.visibility == SiteVisibility.PUBLIC).order_by(Site.id)
-        ).all()
         lang = args.get("lang")
         features = []
-        for site in sites:
+        for site in domain.public_sites():
             lat, lon = site.position_for(None)
             features.append(
                 {

@@ -8,13 +8,12 @@ from flask_smorest import abort
 from marshmallow import fields
 from marshmallow import Schema
 from marshmallow import validate
-from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Membership
-from ..models import Role
 from ..models import Team
 from ..models.teams import is_site_admin
+from ..services import commit
+from ..services import teams as domain
 from . import schemas
 from .common import make_blueprint
 from .common import require_user
@@ -42,7 +41,7 @@ class Teams(MethodView):
     @blp.response(200, TeamSchema(many=True))
     def get(self):
         """List teams."""
-        return db.session.scalars(select(Team).order_by(Team.name)).all()
+        return domain.all_teams()
 
     @blp.arguments(TeamSchema)
     @blp.response(201, TeamSchema)
@@ -54,12 +53,8 @@ class Teams(MethodView):
         user = require_user()
         if not is_site_admin(user):
             abort(403, message="Only site administrators create teams.")
-        if db.session.scalar(select(Team).where(Team.name == data["name"])):
-            abort(409, message=f"A team named {data['name']!r} already exists.")
-        team = Team(**data)
-        db.session.add(team)
-        team.memberships.append(Membership(user=user, role=Role.ADMIN))
-        db.session.commit()
+        team = domain.create_team(**data, creator=user)
+        commit()
         return team
 
 
@@ -108,14 +103,8 @@ class TeamById(MethodView):
     @blp.alt_response(409, description="A team with this name exists")
     def patch(self, data, team_id):
         """Change a team's name, country or languages (team admins)."""
-        team = load_team(team_id, manage=True)
-        name = data.get("name")
-        if name and name != team.name:
-            if db.session.scalar(select(Team).where(Team.name == name)):
-                abort(409, message=f"A team named {name!r} already exists.")
-        for field, value in data.items():
-            setattr(team, field, value)
-        db.session.commit()
+        team = domain.update_team(load_team(team_id, manage=True), **data)
+        commit()
         return team
 
 
@@ -131,4 +120,4 @@ class TeamMembers(MethodView):
         user = require_user()
         if not team.can_view_members(user):
             abort(403, message="Only members of the team see its members.")
-        return sorted(team.memberships, key=lambda m: (m.role != Role.ADMIN, m.user_id))
+        return domain.members(team)

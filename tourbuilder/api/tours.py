@@ -5,20 +5,16 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
-from flask_smorest import abort
 from marshmallow import fields
 from marshmallow import post_dump
 from marshmallow import Schema
 from marshmallow import validate
 from marshmallow import ValidationError
-from sqlalchemy import or_
-from sqlalchemy import select
 
-from ..extensions import db
 from ..models import Stop
 from ..models import Tour
 from ..models import TourVisibility
-from ..models.teams import is_site_admin
+from ..services import commit
 from ..services import tours as domain
 from ..text import render_markdown
 from . import schemas
@@ -27,7 +23,7 @@ from .common import load_or_404
 from .common import make_blueprint
 from .common import paginate
 from .common import team_for_new_content
-from .sites import not_blank
+from .schemas import not_blank
 
 blp = make_blueprint(
     "tours",
@@ -129,45 +125,6 @@ def _location(stop: Stop) -> dict | None:
     return {"lat": position[0], "lon": position[1]} if position else None
 
 
-def visible_tours(user):
-    """Public tours and every tour of the user's teams (all tours for site admins)."""
-    query = select(Tour)
-    if is_site_admin(user):
-        return query
-    public = Tour.visibility == TourVisibility.PUBLIC
-    if user.is_authenticated and user.team_ids():
-        return query.where(or_(public, Tour.team_id.in_(user.team_ids())))
-    return query.where(public)
-
-
-def translate_fields(data: dict, current: object | None, language: str, names) -> None:
-    """Turn translated inputs into dicts, merged into ``current``'s values when given."""
-    for name in names:
-        if name in data:
-            existing = getattr(current, name) if current is not None else {}
-            data[name] = schemas.merge_translations(existing, data[name], language)
-
-
-def call_domain(fn, *args, **kwargs):
-    """Run a domain operation, answering its refusals.
-
-    :raise 422: :class:`~tourbuilder.services.tours.TourError`, as a field error.
-    :raise 409: :class:`~tourbuilder.services.tours.PublishError`, listing the problems.
-    """
-    try:
-        return fn(*args, **kwargs)
-    except domain.TourError as exc:
-        db.session.rollback()
-        field_error(exc.field, exc.message)
-    except domain.PublishError as exc:
-        db.session.rollback()
-        abort(
-            409,
-            message="The tour cannot be published yet: " + " ".join(exc.problems),
-            errors={"visibility": exc.problems},
-        )
-
-
 @blp.route("/tours")
 class Tours(MethodView):
     @blp.arguments(TourFilterArgs, location="query")
@@ -175,7 +132,7 @@ class Tours(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """List public tours and all tours of your teams."""
-        query = visible_tours(current_user)
+        query = domain.visible_tours(current_user)
         if "team_id" in args:
             query = query.where(Tour.team_id == args["team_id"])
         if "visibility" in args:
@@ -190,10 +147,8 @@ class Tours(MethodView):
     def post(self, data):
         """Create a tour (editors of the team); the slug is made from the title if absent."""
         team = team_for_new_content(data.pop("team_id"))
-        language = (data.get("languages") or [team.default_language])[0]
-        translate_fields(data, None, language, ("title", "summary"))
-        tour = call_domain(domain.create_tour, team, **data)
-        db.session.commit()
+        tour = domain.create_tour(team, **data)
+        commit()
         return tour
 
 
@@ -215,9 +170,8 @@ class TourById(MethodView):
     def patch(self, data, tour_id):
         """Change a tour. Publishing (``public``, ``unlisted``) runs the publish checks."""
         tour = load_or_404(Tour, tour_id, "edit")
-        translate_fields(data, tour, tour.fallback_language(), ("title", "summary"))
-        call_domain(domain.update_tour, tour, **data)
-        db.session.commit()
+        domain.update_tour(tour, **data)
+        commit()
         return tour
 
     @blp.response(204)
@@ -226,20 +180,8 @@ class TourById(MethodView):
     @blp.alt_response(404, description="No such tour, or one you may not see")
     def delete(self, tour_id):
         """Delete a tour and its stops (its media stay in the library)."""
-        tour = load_or_404(Tour, tour_id, "edit")
-        db.session.delete(tour)
-        db.session.commit()
-
-
-def load_stop(tour: Tour, stop_id: int) -> Stop:
-    """:raise 404: no such stop in this tour."""
-    stop = db.session.get(Stop, stop_id)
-    if stop is None or stop.tour_id != tour.id:
-        abort(404, message=f"No stop with id {stop_id} in this tour.")
-    return stop
-
-
-STOP_TEXTS = ("title", "narrative", "presenter_notes")
+        domain.delete_tour(load_or_404(Tour, tour_id, "edit"))
+        commit()
 
 
 @blp.route("/tours/<int:tour_id>/stops")
@@ -258,10 +200,8 @@ class Stops(MethodView):
     @blp.alt_response(404, description="No such tour, or one you may not see")
     def post(self, data, tour_id):
         """Add a stop at the end. Its site and media must belong to the tour's team."""
-        tour = load_or_404(Tour, tour_id, "edit")
-        translate_fields(data, None, tour.fallback_language(), STOP_TEXTS)
-        stop = call_domain(domain.add_stop, tour, **data)
-        db.session.commit()
+        stop = domain.add_stop(load_or_404(Tour, tour_id, "edit"), **data)
+        commit()
         return stop
 
 
@@ -293,8 +233,8 @@ class StopOrder(MethodView):
             stop_ids = fields.List(schemas.Id()).deserialize(body)
         except ValidationError:
             field_error("stop_ids", "Every stop id is a positive integer.")
-        call_domain(domain.reorder_stops, tour, stop_ids)
-        db.session.commit()
+        domain.reorder_stops(tour, stop_ids)
+        commit()
         return tour.stops
 
 
@@ -305,7 +245,7 @@ class StopById(MethodView):
     @blp.alt_response(404, description="No such stop, or a tour you may not see")
     def get(self, args, tour_id, stop_id):
         """Show a stop; presenter notes only for those who may present the tour."""
-        return load_stop(load_or_404(Tour, tour_id), stop_id)
+        return domain.tour_stop(load_or_404(Tour, tour_id), stop_id)
 
     @blp.arguments(StopFields)
     @blp.response(200, StopSchema)
@@ -314,11 +254,9 @@ class StopById(MethodView):
     @blp.alt_response(404, description="No such stop, or a tour you may not see")
     def patch(self, data, tour_id, stop_id):
         """Change a stop; ``media_ids`` replaces its media, in order."""
-        tour = load_or_404(Tour, tour_id, "edit")
-        stop = load_stop(tour, stop_id)
-        translate_fields(data, stop, tour.fallback_language(), STOP_TEXTS)
-        call_domain(domain.update_stop, stop, **data)
-        db.session.commit()
+        stop = domain.tour_stop(load_or_404(Tour, tour_id, "edit"), stop_id)
+        domain.update_stop(stop, **data)
+        commit()
         return stop
 
     @blp.response(204)
@@ -328,5 +266,5 @@ class StopById(MethodView):
     def delete(self, tour_id, stop_id):
         """Delete a stop; the others close up."""
         tour = load_or_404(Tour, tour_id, "edit")
-        domain.remove_stop(tour, load_stop(tour, stop_id))
-        db.session.commit()
+        domain.remove_stop(tour, domain.tour_stop(tour, stop_id))
+        commit()

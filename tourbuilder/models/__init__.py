@@ -13,6 +13,7 @@ from .teams import Membership
 from .teams import Role
 from .teams import Team
 from .teams import User
+from .tours import PUBLISHED
 from .tours import Stop
 from .tours import StopMedia
 from .tours import Tour
@@ -27,6 +28,7 @@ __all__ = [
     "MediaKind",
     "MediaStatus",
     "Membership",
+    "PUBLISHED",
     "Role",
     "Site",
     "SiteVisibility",

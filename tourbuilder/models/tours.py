@@ -41,6 +41,11 @@ class TourVisibility(StrEnum):
     PUBLIC = "public"
 
 
+#: Visibilities that put a tour in front of people outside its team (the publish checks
+#: guard the way in).
+PUBLISHED = (TourVisibility.PUBLIC, TourVisibility.UNLISTED)
+
+
 class Tour(Timestamps, Translatable, db.Model):
     """A map-based virtual visit: an ordered list of stops.
 
@@ -92,6 +97,10 @@ class Tour(Timestamps, Translatable, db.Model):
     @property
     def is_public(self) -> bool:
         return self.visibility is TourVisibility.PUBLIC
+
+    @property
+    def is_published(self) -> bool:
+        return self.visibility in PUBLISHED
 
     def can_view(self, user) -> bool:
         if self.visibility in (TourVisibility.PUBLIC, TourVisibility.UNLISTED):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from ..extensions import db
+from ..storage import upload_key
 from .base import Timestamps
 from .base import UTCDateTime
 from .media import MediaItem
@@ -44,7 +45,7 @@ class UploadSession(Timestamps, db.Model):
 
     @property
     def partial_key(self) -> str:
-        return f"uploads/{self.id}.part"
+        return upload_key(self.id)
 
     def belongs_to(self, user) -> bool:
         return bool(getattr(user, "is_authenticated", False) and user.id == self.user_id)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import timedelta
 
 from PIL import Image
 from PIL import ImageDraw
@@ -20,16 +19,18 @@ from ..extensions import db
 from ..models import Consent
 from ..models import MediaItem
 from ..models import MediaStatus
-from ..models import Site
 from ..models import SiteVisibility
-from ..models import Stop
-from ..models import StopMedia
 from ..models import Team
 from ..models import Tour
 from ..models import TourVisibility
-from ..models import utcnow
 from .library import store_upload
+from .library import update_item
 from .processing import process_media_item
+from .sites import create_site
+from .teams import create_team
+from .tours import add_stop
+from .tours import create_tour
+from .tours import update_tour
 
 DEMO_TEAM = "Demo · Sevilla"
 DEMO_SLUG = "sevilla-solidaria"
@@ -164,49 +165,48 @@ def draw_photo(title: str, colour: tuple[int, int, int], seed: int, size=(1600, 
 def store_demo_photo(team: Team, data: bytes, name: str) -> MediaItem:
     """Store a generated photo through the media library and process it now, like any
     upload (the demo is made before a worker runs); marked as showing no people."""
-    item, _created = store_upload(team, io.BytesIO(data), name, None, declared_mime="image/jpeg")
+    item, _created = store_upload(
+        team, io.BytesIO(data), name, None, declared_mime="image/jpeg", queue=False
+    )
     if item.status is not MediaStatus.READY:
         process_media_item(item.id)
         db.session.refresh(item)
-    item.consent = Consent.NO_PEOPLE
-    item.credit, item.licence = "tourbuilder demo", "CC0-1.0"
+    update_item(item, consent=Consent.NO_PEOPLE, credit="tourbuilder demo", licence="CC0-1.0")
     return item
 
 
 def create_demo() -> Tour:
-    """Create (or return) the demo team, its sites and its public tour."""
+    """Create (or return) the demo team, its sites and its public tour, through the same
+    services people use: the photos are processed and the tour passes the publish checks.
+
+    Processing commits each photo as it is made; the team, sites and tour are flushed for
+    the caller to commit at once, so an interrupted demo never leaves a half-made tour.
+    """
     existing = db.session.scalar(select(Tour).where(Tour.slug == DEMO_SLUG))
     if existing is not None:
         return existing
     team = db.session.scalar(select(Team).where(Team.name == DEMO_TEAM))
     if team is None:
-        team = Team(name=DEMO_TEAM, country="ES", languages=["es", "en"])
-        db.session.add(team)
-        db.session.commit()
-    # The photos first (each upload commits); then the tour, its sites and stops at once,
-    # so an interrupted demo never leaves a half-made tour behind.
+        team = create_team(DEMO_TEAM, "ES", ["es", "en"])
     photos = [
         store_demo_photo(
             team, draw_photo(spec["name"]["es"], spec["colour"], index), f"demo-{index + 1}.jpg"
         )
         for index, spec in enumerate(STOPS)
     ]
-    tour = Tour(
-        team=team,
+    tour = create_tour(
+        team,
+        {"es": "Sevilla solidaria", "en": "Solidarity Seville"},
         slug=DEMO_SLUG,
-        title={"es": "Sevilla solidaria", "en": "Solidarity Seville"},
         summary={
             "es": "Seis proyectos de economía social y solidaria en Sevilla.",
             "en": "Six social and solidarity economy projects in Seville.",
         },
         languages=["es", "en"],
-        visibility=TourVisibility.PUBLIC,
-        published_at=utcnow() - timedelta(minutes=1),
     )
-    db.session.add(tour)
-    for index, (spec, photo) in enumerate(zip(STOPS, photos, strict=True)):
-        site = Site(
-            team=team,
+    for spec, photo in zip(STOPS, photos, strict=True):
+        site = create_site(
+            team,
             name=spec["name"],
             lat=spec["lat"],
             lon=spec["lon"],
@@ -214,23 +214,26 @@ def create_demo() -> Tour:
             visibility=SiteVisibility.PUBLIC,
             description={"es": spec["narrative"]["es"].split(".")[0] + "."},
         )
-        photo.caption = {"es": spec["name"]["es"], "en": spec["name"]["en"]}
-        photo.alt_text = {
-            "es": f"Ilustración de {spec['name']['es']}",
-            "en": f"Illustration of {spec['name']['en']}",
-        }
-        photo.site = site
-        photo.lat, photo.lon, photo.location_confirmed = spec["lat"], spec["lon"], True
-        stop = Stop(
-            site=site,
+        update_item(
+            photo,
+            caption={"es": spec["name"]["es"], "en": spec["name"]["en"]},
+            alt_text={
+                "es": f"Ilustración de {spec['name']['es']}",
+                "en": f"Illustration of {spec['name']['en']}",
+            },
+            site_id=site.id,
+            lat=spec["lat"],
+            lon=spec["lon"],
+            location_confirmed=True,
+        )
+        add_stop(
+            tour,
+            site_id=site.id,
             title=spec["name"],
             narrative=spec["narrative"],
             presenter_notes=spec["notes"],
             zoom=16,
+            media_ids=[photo.id],
         )
-        stop.media_links.append(StopMedia(media=photo))
-        tour.stops.append(stop)
-        if index == 0:
-            tour.cover = photo
-    db.session.commit()
+    update_tour(tour, cover_id=photos[0].id, visibility=TourVisibility.PUBLIC)
     return tour

@@ -107,13 +107,16 @@ class ImportReport:
 
 def import_folder(team: Team, folder: Path, title: str | None = None, user=None) -> ImportReport:
     """Ingest every file of ``folder`` (not recursive, hidden files skipped) into ``team``'s
-    library, processing each now, then build a draft tour from those with GPS."""
+    library, processing each now, then build a draft tour from those with GPS.
+
+    Processing commits each item as it goes (see :mod:`.processing`); the tour is flushed
+    for the caller to commit."""
     report = ImportReport()
     items = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         try:
             with open(path, "rb") as stream:
-                item, created = store_upload(team, stream, path.name, user)
+                item, created = store_upload(team, stream, path.name, user, queue=False)
         except (UploadError, OSError) as exc:
             report.failed.append((path.name, str(exc)))
             continue
@@ -131,7 +134,7 @@ def import_folder(team: Team, folder: Path, title: str | None = None, user=None)
         (report.imported if created else report.duplicates).append(item)
         items.append(item)
     report.tour, report.unplaced = tour_from_media(team, items, title or folder.name)
-    db.session.commit()
+    db.session.flush()
     return report
 
 
@@ -167,4 +170,5 @@ def tour_from_media(team: Team, items: list[MediaItem], title: str):
             stop.media_links.append(StopMedia(media=item))
         tour.stops.append(stop)
     tour.cover = tour.stops[0].media_links[0].media
+    db.session.flush()
     return tour, unplaced

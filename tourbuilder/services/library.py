@@ -1,8 +1,9 @@
-"""A team's media library: storing uploads, content-addressed and deduplicated per team.
+"""A team's media library: storing uploads (content-addressed, deduplicated per team),
+editing items, captions, and deleting.
 
 Takes plain values (a stream, a name, a user), never a request, so the API, the upload
 page, the CLI and tests share it. Processing (derivatives, metadata) is the job
-``process_media``, queued when it is registered.
+``process_media``, queued once the adapter commits. Services flush; the adapter commits.
 """
 
 from __future__ import annotations
@@ -19,14 +20,26 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..derivatives import captions_name
+from ..derivatives import MIME_BY_FORMAT
 from ..extensions import db
 from ..jobs import get_queue
 from ..media import file_sha256
+from ..media import MediaError
+from ..models import Consent
 from ..models import MediaItem
 from ..models import MediaKind
 from ..models import MediaStatus
 from ..models import Team
+from ..models.teams import is_site_admin
+from ..storage import derived_key
 from ..storage import get_storage
+from ..storage import original_key
+from ..text import set_translated
+from . import after_commit
+from .errors import InvalidValue
+from .errors import NotFound
+from .sites import team_site
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +48,14 @@ NAME_MAX = 255
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-class UploadError(ValueError):
-    """An upload the library refuses (empty file...)."""
+TEXTS = ("caption", "alt_text")
+
+
+class UploadError(InvalidValue):
+    """A file the library refuses (empty, not captions...): a fault of field ``file``."""
+
+    def __init__(self, message: str):
+        super().__init__("file", message, location="files")
 
 
 def display_name(filename: str | None) -> str:
@@ -57,11 +76,6 @@ def provisional_kind(mime: str | None) -> MediaKind:
     """A first guess from the declared type; the pipeline decides from the bytes."""
     major = (mime or "").split("/", 1)[0].lower()
     return {"video": MediaKind.VIDEO, "audio": MediaKind.AUDIO}.get(major, MediaKind.PHOTO)
-
-
-def original_key(sha256: str) -> str:
-    """Where an original lives: private, named by its content."""
-    return f"originals/{sha256[:2]}/{sha256}"
 
 
 def _spool(stream: BinaryIO) -> tuple[str, str, int]:
@@ -89,17 +103,24 @@ def _existing(team_id: int, sha256: str) -> MediaItem | None:
 
 
 def store_upload(
-    team: Team, stream: BinaryIO, filename: str | None, uploaded_by, declared_mime: str = ""
+    team: Team,
+    stream: BinaryIO,
+    filename: str | None,
+    uploaded_by,
+    declared_mime: str = "",
+    *,
+    queue: bool = True,
 ) -> tuple[MediaItem, bool]:
-    """Store an uploaded file for ``team`` and queue its processing.
+    """Store an uploaded file for ``team``; its processing is queued on commit (unless
+    ``queue`` is False: the caller processes it itself).
 
     Returns ``(item, created)``: when the team already has a file with the same bytes,
-    its existing item and ``False``. Commits.
+    its existing item and ``False``.
 
     :raise UploadError: the file is empty.
     """
     path, sha256, size = _spool(stream)
-    return _store(team, path, sha256, size, filename, uploaded_by, declared_mime)
+    return _store(team, path, sha256, size, filename, uploaded_by, declared_mime, queue)
 
 
 def store_local_file(
@@ -121,7 +142,7 @@ def store_local_file(
     )
 
 
-def _store(team, path, sha256, size, filename, uploaded_by, declared_mime):
+def _store(team, path, sha256, size, filename, uploaded_by, declared_mime, queue=True):
     try:
         if size == 0:
             raise UploadError("The file is empty.")
@@ -147,36 +168,135 @@ def _store(team, path, sha256, size, filename, uploaded_by, declared_mime):
         size=size,
         details={"uploaded_by": getattr(uploaded_by, "id", None)},
     )
-    db.session.add(item)
     try:
-        db.session.commit()
-    except IntegrityError:  # the same file uploaded twice at once: keep the first
-        db.session.rollback()
+        with db.session.begin_nested():  # the same file uploaded twice at once: keep one
+            db.session.add(item)
+    except IntegrityError:
         existing = _existing(team.id, sha256)
         if existing is None:
             raise
         return existing, False
-    if queue_processing(item):
-        db.session.refresh(item)  # an immediate queue (tests) has already processed it
+    if queue:
+        queue_processing(item)
     return item, True
 
 
-def queue_processing(item: MediaItem) -> bool:
-    """Queue ``process_media`` for the item when that job exists; True when queued."""
+def queue_processing(item: MediaItem) -> None:
+    """Queue ``process_media`` for the item once the adapter commits (a worker must find
+    the row)."""
+    item_id = item.id
+    after_commit(lambda: _enqueue_processing(item_id))
+
+
+def _enqueue_processing(item_id: int) -> bool:
     queue = get_queue()
     if "process_media" not in queue.tasks:
         return False
     try:
-        queue.enqueue("process_media", item.id)
+        queue.enqueue("process_media", item_id)
     except Exception:  # the upload is stored; a failed queue leaves the item pending
-        log.exception("could not queue process_media for media item %s", item.id)
+        log.exception("could not queue process_media for media item %s", item_id)
         return False
     return True
 
 
+def team_media(team_id: int, media_ids: list[int], field: str = "media_ids") -> list[MediaItem]:
+    """The team's media items in the given order.
+
+    :raise InvalidValue: an id repeats or is not a media item of the team.
+    """
+    if len(set(media_ids)) != len(media_ids):
+        raise InvalidValue(field, "A media item is listed twice.")
+    items = []
+    for media_id in media_ids:
+        item = db.session.get(MediaItem, media_id)
+        if item is None or item.team_id != team_id:
+            raise InvalidValue(field, f"No media item with id {media_id} in this team.")
+        items.append(item)
+    return items
+
+
+def visible_media(user):
+    """A query of the media items ``user`` may list: those of the user's teams (all for
+    site admins), newest first."""
+    query = select(MediaItem).order_by(MediaItem.id.desc())
+    if is_site_admin(user):
+        return query
+    return query.where(MediaItem.team_id.in_(user.team_ids() or {0}))
+
+
+def shown_to(items, user) -> list[MediaItem]:
+    """Of ``items`` (some may be None), those ``user`` may see where a page shows them:
+    all of them for the team, only publishable ones (ready, and consent recorded or no
+    people shown) for anyone else."""
+    return [
+        item for item in items if item is not None and (item.can_view(user) or item.is_publishable)
+    ]
+
+
+def team_library(team: Team) -> list[MediaItem]:
+    """Every media item of ``team``, newest first."""
+    return db.session.scalars(
+        select(MediaItem).where(MediaItem.team_id == team.id).order_by(MediaItem.id.desc())
+    ).all()
+
+
+def team_media_among(team: Team, ids: list[int]) -> list[MediaItem]:
+    """The items of ``team`` whose ids are in ``ids`` (others are left out silently)."""
+    return db.session.scalars(
+        select(MediaItem).where(MediaItem.team_id == team.id, MediaItem.id.in_(ids or [0]))
+    ).all()
+
+
+def site_media(site) -> list[MediaItem]:
+    """The media items placed at ``site``, oldest first."""
+    return db.session.scalars(
+        select(MediaItem).where(MediaItem.site_id == site.id).order_by(MediaItem.id)
+    ).all()
+
+
+def update_item(item: MediaItem, **fields) -> MediaItem:
+    """Edit what people say about an item: ``caption`` and ``alt_text`` (translated;
+    plain text is in the team's first language), ``credit``, ``licence``, ``consent``,
+    ``site_id``, ``lat``/``lon`` (a position of its own; both or neither),
+    ``location_confirmed`` and ``as_panorama`` (show a 2:1 photo as a 360° panorama:
+    processed again).
+
+    :raise InvalidValue: a site of another team, half a coordinate pair, a confirmation
+        without a position, or ``as_panorama`` for an item that does not look like one.
+    """
+    set_translated(item, fields, TEXTS, item.team.default_language)
+    if "site_id" in fields:
+        item.site = team_site(item.team_id, fields.pop("site_id"))
+    if "consent" in fields:
+        try:
+            item.consent = Consent(fields.pop("consent"))
+        except ValueError:
+            choices = ", ".join(str(c) for c in Consent)
+            raise InvalidValue("consent", f"Consent is one of {choices}.") from None
+    as_panorama = fields.pop("as_panorama", None)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    if (item.lat is None) != (item.lon is None):
+        raise InvalidValue("lat", "Give both lat and lon, or neither.")
+    if item.lat is None:
+        if fields.get("location_confirmed"):
+            raise InvalidValue("location_confirmed", "There is no position to confirm.")
+        item.location_confirmed = False
+    if as_panorama:
+        if not item.details.get("looks_like_panorama"):
+            raise InvalidValue("as_panorama", "Only a 2:1 photo can be shown as a panorama.")
+        if not item.details.get("as_panorama"):
+            item.details["as_panorama"] = True
+            item.status = MediaStatus.PENDING
+            queue_processing(item)
+    db.session.flush()
+    return item
+
+
 def delete_media(item: MediaItem) -> None:
-    """Delete the item, its derivatives, and its original unless another team's item has
-    the same bytes. Commits."""
+    """Delete the item; its derivatives, and its original unless another team's item has
+    the same bytes, are deleted from storage once the adapter commits."""
     storage = get_storage()
     keys = [entry.get("key") for entry in (item.derivatives or {}).values()]
     others = db.session.scalar(
@@ -187,19 +307,16 @@ def delete_media(item: MediaItem) -> None:
     if item.original_key and others is None:
         keys.append(item.original_key)
     db.session.delete(item)
-    db.session.commit()
-    for key in keys:
-        if key:
-            storage.delete(key)
+    db.session.flush()
+    after_commit(lambda: [storage.delete(key) for key in keys if key])
 
 
 def attach_captions(item: MediaItem, language: str, stream: BinaryIO) -> str:
     """Store WebVTT captions in ``language`` for a video or audio item; returns the
-    derivative's name (``captions-<language>.vtt``). Replaces earlier captions in that
-    language. Commits.
+    derivative's name. Replaces earlier captions in that language.
 
-    :raise UploadError: the item is not a video or audio recording.
-    :raise MediaError: not WebVTT, not UTF-8 or too large (the message says which).
+    :raise UploadError: the item is not a video or sound recording, or the file is not
+        WebVTT, not UTF-8 or too large (the message says which).
     """
     from ..media.captions import sanitize_captions
 
@@ -208,28 +325,32 @@ def attach_captions(item: MediaItem, language: str, stream: BinaryIO) -> str:
     path, _sha256, _size = _spool(stream)
     try:
         text = sanitize_captions(path)
+    except MediaError as exc:
+        raise UploadError(exc.message) from exc
     finally:
         os.unlink(path)
-    name = f"captions-{language}.vtt"
-    key = f"derived/{item.id}/{name}"
+    name = captions_name(language)
+    key = derived_key(item.id, name)
     data = text.encode("utf-8")
     get_storage().save(key, io.BytesIO(data))
     item.derivatives[name] = {
         "key": key,
-        "mime": "text/vtt",
+        "mime": MIME_BY_FORMAT["vtt"],
         "role": "captions",
         "language": language,
         "bytes": len(data),
     }
-    db.session.commit()
+    db.session.flush()
     return name
 
 
-def remove_captions(item: MediaItem, language: str) -> bool:
-    """Delete the captions in ``language``; False when there were none. Commits."""
-    entry = item.derivatives.pop(f"captions-{language}.vtt", None)
+def remove_captions(item: MediaItem, language: str) -> None:
+    """Delete the captions in ``language``.
+
+    :raise NotFound: the item has no captions in that language.
+    """
+    entry = item.derivatives.pop(captions_name(language), None)
     if entry is None:
-        return False
-    db.session.commit()
-    get_storage().delete(entry["key"])
-    return True
+        raise NotFound(None, f"This item has no captions in {language!r}.")
+    db.session.flush()
+    after_commit(lambda: get_storage().delete(entry["key"]))

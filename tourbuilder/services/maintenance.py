@@ -10,6 +10,8 @@ from ..extensions import db
 from ..models import MediaItem
 from ..models import UploadSession
 from ..storage import get_storage
+from ..storage import PREFIXES
+from ..storage import upload_key
 
 # Files younger than this are left alone: an upload or a job may be about to refer to them.
 GRACE_SECONDS = 3600
@@ -23,11 +25,10 @@ def referenced_keys() -> set[str]:
         if original:
             keys.add(original)
         keys.update(entry["key"] for entry in (derivatives or {}).values() if "key" in entry)
-    for session_id, media_id in db.session.execute(
-        select(UploadSession.id, UploadSession.media_id)
+    for session_id in db.session.scalars(
+        select(UploadSession.id).where(UploadSession.media_id.is_(None))
     ):
-        if media_id is None:
-            keys.add(f"uploads/{session_id}.part")
+        keys.add(upload_key(session_id))
     return keys
 
 
@@ -37,12 +38,9 @@ def find_orphans(grace_seconds: int = GRACE_SECONDS) -> list[tuple[str, int]]:
     keep = referenced_keys()
     cutoff = time.time() - grace_seconds
     orphans = []
-    for prefix in ("originals", "derived", "uploads", "tmp"):
+    for prefix in PREFIXES:
         for key in storage.keys(prefix):
-            if key in keep:
-                continue
-            path = storage.local_path(key)
-            if path is not None and path.stat().st_mtime > cutoff:
+            if key in keep or storage.modified(key) > cutoff:
                 continue
             orphans.append((key, storage.size(key)))
     return orphans
@@ -52,10 +50,4 @@ def remove_orphans(orphans: list[tuple[str, int]]) -> None:
     storage = get_storage()
     for key, _size in orphans:
         storage.delete(key)
-    root = storage.root
-    for prefix in ("originals", "derived", "uploads", "tmp"):
-        base = root / prefix
-        if base.exists():  # drop emptied folders, deepest first
-            for folder in sorted((p for p in base.rglob("*") if p.is_dir()), reverse=True):
-                if not any(folder.iterdir()):
-                    folder.rmdir()
+    storage.prune()

@@ -1,9 +1,11 @@
 """Turning a stored upload into a ready media item: the body of the ``process_media`` job.
 
-Idempotent and safe to run twice: an item that is already ready with all its files is left
-alone, a conditional claim (:func:`claim`) keeps two workers off the same item, derivatives
-are stored before the item is marked ready, and :func:`recover_unfinished` re-queues
-whatever a crash left ``pending`` or ``processing``.
+A job, not a request: this is the one service that commits itself, at the two steps it
+must publish before going on (its claim, then its result), since a transcode between
+them may take minutes. Idempotent and safe to run twice: an item that is already ready
+with all its files is left alone, a conditional claim (:func:`claim`) keeps two workers
+off the same item, derivatives are stored before the item is marked ready, and
+:func:`recover_unfinished` re-queues whatever a crash left ``pending`` or ``processing``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from huey import crontab
 from sqlalchemy import or_
 from sqlalchemy import select
 
+from ..derivatives import derivative_name
+from ..derivatives import MIME_BY_FORMAT
 from ..extensions import db
 from ..jobs import get_queue
 from ..media import detect
@@ -32,17 +36,10 @@ from ..models import MediaItem
 from ..models import MediaKind
 from ..models import MediaStatus
 from ..models import utcnow
+from ..storage import derived_key
 from ..storage import get_storage
 
 log = logging.getLogger(__name__)
-
-MIME_BY_FORMAT = {
-    "webp": "image/webp",
-    "jpeg": "image/jpeg",
-    "mp4": "video/mp4",
-    "m4a": "audio/mp4",
-}
-EXTENSION_BY_FORMAT = {"webp": "webp", "jpeg": "jpg", "mp4": "mp4", "m4a": "m4a"}
 
 
 def media_settings() -> MediaSettings:
@@ -69,14 +66,6 @@ def check_size_limit(kind: str, size: int) -> None:
         raise MediaError(
             f"This {kind} is {human_size(size)}; the limit for a {kind} is {human_size(limit)}."
         )
-
-
-def derivative_name(role: str, size: int, fmt: str) -> str:
-    """``640.webp`` for photos; ``video-720.mp4``, ``poster-1280.jpg``, ``audio.m4a``..."""
-    ext = EXTENSION_BY_FORMAT.get(fmt, fmt)
-    if role == "photo":
-        return f"{size}.{ext}"
-    return f"{role}.{ext}" if not size else f"{role}-{size}.{ext}"
 
 
 def files_complete(item: MediaItem) -> bool:
@@ -212,7 +201,7 @@ def _process(item: MediaItem) -> str:
         derivatives = {}
         for d in [*result.derivatives, *result.poster]:
             name = derivative_name(d.role, d.size, d.format)
-            key = f"derived/{item.id}/{name}"
+            key = derived_key(item.id, name)
             storage.adopt(key, Path(d.path))  # scratch is on the same file system: a rename
             derivatives[name] = {
                 "key": key,

@@ -1,7 +1,8 @@
-"""Tour operations on plain values (no request): create, stops, order, publish checks.
+"""Tours and their stops on plain values: create, change, order, publish, and which tours a
+viewer may see.
 
-The API, the editor pages, the CLI and the tests call these; they change the session and
-leave committing to the caller.
+Text fields take ``{"lang": text}``; a ``""`` key (a plain string) is in the tour's
+fallback language. Services flush; the adapter commits.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Consent
-from ..models import MediaItem
+from ..models import PUBLISHED
 from ..models import Site
 from ..models import Stop
 from ..models import StopMedia
@@ -21,27 +23,18 @@ from ..models import Team
 from ..models import Tour
 from ..models import TourVisibility
 from ..models import utcnow
+from ..models.teams import is_site_admin
+from ..text import set_translated
+from .errors import InvalidValue
+from .errors import NotFound
+from .errors import PublishError
+from .library import team_media
+from .sites import team_site
 
 SLUG_MAX = 80
-PUBLISHED = (TourVisibility.PUBLIC, TourVisibility.UNLISTED)
+TOUR_TEXTS = ("title", "summary")
+STOP_TEXTS = ("title", "narrative", "presenter_notes")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-class TourError(ValueError):
-    """A request the tour cannot take; ``field`` names the value at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class PublishError(Exception):
-    """The tour cannot be published yet; ``problems`` says why, one sentence each."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def slugify(text: str) -> str:
@@ -72,51 +65,108 @@ def unique_slug(title: str) -> str:
 
 
 def create_tour(team: Team, title: dict, slug: str | None = None, **fields) -> Tour:
-    """A new draft tour of ``team``; ``slug`` is made from the title when not given.
+    """A new tour of ``team`` (a draft unless ``visibility`` says otherwise); ``slug`` is
+    made from the title when not given. Plain text is in the tour's first language.
 
-    :raise TourError: the slug is malformed or taken, or the cover is not the team's.
+    :raise InvalidValue: the slug is malformed or taken, or the cover is not the team's.
+    :raise PublishError: created published while the publish checks fail.
     """
     visibility = fields.pop("visibility", TourVisibility.DRAFT)
+    language = (fields.get("languages") or [team.default_language])[0]
+    tour = Tour(team=team, title={}, summary={}, slug="")
+    texts = {"title": title, "summary": fields.pop("summary", {})}
+    set_translated(tour, texts, TOUR_TEXTS, language)
     if slug:
-        if not SLUG_RE.match(slug):
-            raise TourError("slug", "Use lowercase ASCII letters, digits and hyphens.")
-        if _slug_taken(slug):
-            raise TourError("slug", f"The slug {slug!r} is taken.")
+        _check_slug(slug)
     else:
         fallback = team.default_language
-        text = title.get(fallback) or next((t for t in title.values() if t), "")
+        text = tour.title.get(fallback) or next((t for t in tour.title.values() if t), "")
         slug = unique_slug(text)
+    tour.slug = slug
     cover_id = fields.pop("cover_id", None)
-    tour = Tour(team=team, title=title, slug=slug, **fields)
+    for name, value in fields.items():
+        setattr(tour, name, value)
     if cover_id is not None:
         tour.cover = team_media(team.id, [cover_id], "cover_id")[0]
     db.session.add(tour)
     set_visibility(tour, visibility)
+    db.session.flush()
     return tour
+
+
+def _check_slug(slug: str) -> None:
+    """:raise InvalidValue: ``slug`` is malformed or taken."""
+    if not slug or not SLUG_RE.match(slug):
+        raise InvalidValue("slug", "Use lowercase ASCII letters, digits and hyphens.")
+    if _slug_taken(slug):
+        raise InvalidValue("slug", f"The slug {slug!r} is taken.")
 
 
 def update_tour(tour: Tour, **fields) -> Tour:
     """Change a tour's fields; a visibility change runs the publish checks.
 
-    :raise TourError: a malformed or taken slug, or a cover from another team.
+    :raise InvalidValue: a malformed or taken slug, or a cover from another team.
     :raise PublishError: publishing while the publish checks fail.
     """
     visibility = fields.pop("visibility", None)
-    if "slug" in fields and fields["slug"] != tour.slug:
-        slug = fields.pop("slug")
-        if not slug or not SLUG_RE.match(slug):
-            raise TourError("slug", "Use lowercase ASCII letters, digits and hyphens.")
-        if _slug_taken(slug):
-            raise TourError("slug", f"The slug {slug!r} is taken.")
+    slug = fields.pop("slug", tour.slug)
+    if slug != tour.slug:
+        _check_slug(slug)
         tour.slug = slug
-    fields.pop("slug", None)
     if "cover_id" in fields:
         cover_id = fields.pop("cover_id")
         tour.cover = team_media(tour.team.id, [cover_id], "cover_id")[0] if cover_id else None
+    set_translated(tour, fields, TOUR_TEXTS, tour.fallback_language())
     for name, value in fields.items():
         setattr(tour, name, value)
     if visibility is not None:
         set_visibility(tour, visibility)
+    db.session.flush()
+    return tour
+
+
+def delete_tour(tour: Tour) -> None:
+    """Delete a tour and its stops; its media stay in the library."""
+    db.session.delete(tour)
+    db.session.flush()
+
+
+def visible_tours(user):
+    """A query of the tours ``user`` may list: public tours and every tour of the user's
+    teams (all tours for site admins). Unlisted tours of other teams are reached by link,
+    never listed."""
+    query = select(Tour)
+    if is_site_admin(user):
+        return query
+    public = Tour.visibility == TourVisibility.PUBLIC
+    if user.is_authenticated and user.team_ids():
+        return query.where(or_(public, Tour.team_id.in_(user.team_ids())))
+    return query.where(public)
+
+
+def public_tours(at_site: Site | None = None) -> list[Tour]:
+    """Public tours, newest first; with ``at_site``, those with a stop at that site."""
+    query = select(Tour).where(Tour.visibility == TourVisibility.PUBLIC)
+    if at_site is not None:
+        query = query.where(Tour.id.in_(select(Stop.tour_id).where(Stop.site_id == at_site.id)))
+    return db.session.scalars(query.order_by(Tour.published_at.desc())).all()
+
+
+def team_tours(team: Team) -> list[Tour]:
+    """Every tour of ``team``, the most recently changed first."""
+    return db.session.scalars(
+        select(Tour).where(Tour.team_id == team.id).order_by(Tour.updated_at.desc())
+    ).all()
+
+
+def viewable_tour(slug: str, user) -> Tour:
+    """The tour at ``slug`` if ``user`` may view it.
+
+    :raise NotFound: no such tour, or one ``user`` may not view (we do not say which).
+    """
+    tour = db.session.scalar(select(Tour).where(Tour.slug == slug))
+    if tour is None or not tour.can_view(user):
+        raise NotFound(None, "There is no tour at this address, or it is not shared with you.")
     return tour
 
 
@@ -154,77 +204,66 @@ def set_visibility(tour: Tour, visibility: TourVisibility) -> None:
     tour.visibility = visibility
 
 
-def team_site(team_id: int, site_id: int | None) -> Site | None:
-    """:raise TourError: ``site_id`` is not a site of the team."""
-    if site_id is None:
-        return None
-    site = db.session.get(Site, site_id)
-    if site is None or site.team_id != team_id:
-        raise TourError("site_id", f"No site with id {site_id} in this team.")
-    return site
-
-
-def team_media(team_id: int, media_ids: list[int], field: str = "media_ids") -> list[MediaItem]:
-    """The team's media items in the given order.
-
-    :raise TourError: an id repeats or is not a media item of the team.
-    """
-    if len(set(media_ids)) != len(media_ids):
-        raise TourError(field, "A media item is listed twice.")
-    items = []
-    for media_id in media_ids:
-        item = db.session.get(MediaItem, media_id)
-        if item is None or item.team_id != team_id:
-            raise TourError(field, f"No media item with id {media_id} in this team.")
-        items.append(item)
-    return items
-
-
 def update_stop(stop: Stop, **fields) -> Stop:
     """Set a stop's fields; ``media_ids`` replaces its media, in order.
 
-    :raise TourError: a site or media item of another team, or half a coordinate pair.
+    :raise InvalidValue: a site or media item of another team, or half a coordinate pair.
     """
-    team_id = stop.tour.team.id  # team_id is unset until a new tour is flushed
+    tour = stop.tour
+    team_id = tour.team.id  # team_id is unset until a new tour is flushed
     if "site_id" in fields:
         stop.site = team_site(team_id, fields.pop("site_id"))
     if "media_ids" in fields:
         items = team_media(team_id, fields.pop("media_ids"))
         stop.media_links = [StopMedia(media=item) for item in items]
         stop.media_links.reorder()
+    set_translated(stop, fields, STOP_TEXTS, tour.fallback_language())
     for name, value in fields.items():
         setattr(stop, name, value)
     if (stop.lat is None) != (stop.lon is None):
-        raise TourError("lat", "Give both lat and lon, or neither.")
+        raise InvalidValue("lat", "Give both lat and lon, or neither.")
+    db.session.flush()
     return stop
 
 
 def add_stop(tour: Tour, **fields) -> Stop:
-    """Append a stop to ``tour``. :raise TourError: as :func:`update_stop`."""
-    stop = Stop()
+    """Append a stop to ``tour``. :raise InvalidValue: as :func:`update_stop`."""
+    stop = Stop(title={}, narrative={}, presenter_notes={})
     tour.stops.append(stop)
     try:
         update_stop(stop, **fields)
-    except TourError:
+    except InvalidValue:
         tour.stops.remove(stop)
         raise
     tour.stops.reorder()
+    db.session.flush()
+    return stop
+
+
+def tour_stop(tour: Tour, stop_id: int) -> Stop:
+    """:raise NotFound: no stop with this id in ``tour``."""
+    stop = db.session.get(Stop, stop_id)
+    if stop is None or stop.tour_id != tour.id:
+        raise NotFound(None, f"No stop with id {stop_id} in this tour.")
     return stop
 
 
 def reorder_stops(tour: Tour, stop_ids: list[int]) -> None:
     """Put the stops in the order of ``stop_ids``, a permutation of the tour's stop ids.
 
-    :raise TourError: ``stop_ids`` is not exactly the tour's stops.
+    :raise InvalidValue: ``stop_ids`` is not exactly the tour's stops.
     """
     by_id = {stop.id: stop for stop in tour.stops}
     if len(stop_ids) != len(by_id) or set(stop_ids) != set(by_id):
-        raise TourError("stop_ids", "List every stop of the tour exactly once.")
+        raise InvalidValue("stop_ids", "List every stop of the tour exactly once.")
     rank = {stop_id: n for n, stop_id in enumerate(stop_ids)}
     tour.stops.sort(key=lambda stop: rank[stop.id])
     tour.stops.reorder()
+    db.session.flush()
 
 
 def remove_stop(tour: Tour, stop: Stop) -> None:
+    """Delete a stop; the ones after it close up."""
     tour.stops.remove(stop)
     tour.stops.reorder()
+    db.session.flush()

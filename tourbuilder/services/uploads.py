@@ -1,8 +1,9 @@
 """Resumable uploads (tus 1.0.0: core, creation, termination) on plain values.
 
-A session's bytes are appended to ``uploads/<id>.part`` in the media folder; when the last
-byte arrives the file goes through the media library like any upload, and the session
-points at the resulting media item.
+A session's bytes are appended to its partial file (:func:`~tourbuilder.storage.upload_key`)
+in the media folder; when the last byte arrives the file goes through the media library
+like any upload, and the session points at the resulting media item. Services flush; the
+adapter (the tus endpoint) commits.
 """
 
 from __future__ import annotations
@@ -21,22 +22,20 @@ from ..extensions import db
 from ..models import UploadSession
 from ..models import utcnow
 from ..storage import get_storage
+from . import after_commit
+from .errors import BadRequest
+from .errors import Conflict
+from .errors import Gone
+from .errors import TooLarge
 from .library import store_local_file
 
 CHUNK = 1024 * 1024
 
 
-class TusError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def parse_metadata(header: str | None) -> dict[str, str]:
     """``Upload-Metadata: filename ZmxvdGEuanBn,team_id MTI=`` to a dict.
 
-    :raise TusError 400: malformed header.
+    :raise BadRequest: a malformed header.
     """
     result = {}
     for pair in filter(None, (p.strip() for p in (header or "").split(","))):
@@ -44,7 +43,9 @@ def parse_metadata(header: str | None) -> dict[str, str]:
         try:
             result[key] = base64.b64decode(value, validate=True).decode("utf-8") if value else ""
         except (binascii.Error, UnicodeDecodeError) as exc:
-            raise TusError(400, f"Upload-Metadata value of {key!r} is not base64 text.") from exc
+            raise BadRequest(
+                "Upload-Metadata", f"The value of {key!r} is not base64 text.", location="headers"
+            ) from exc
     return result
 
 
@@ -53,10 +54,17 @@ def max_upload_bytes() -> int:
 
 
 def create_session(team, user, length: int, filename: str, mime: str) -> UploadSession:
-    """:raise TusError 413: larger than the upload limit."""
+    """A new upload of ``length`` bytes to ``team``, with its empty partial file.
+
+    :raise TooLarge: larger than the upload limit.
+    """
     limit = max_upload_bytes()
     if length > limit:
-        raise TusError(413, f"The file is {length:,} bytes; the limit is {limit:,} bytes.")
+        raise TooLarge(
+            "Upload-Length",
+            f"The file is {length:,} bytes; the limit is {limit:,} bytes.",
+            location="headers",
+        )
     session = UploadSession(
         id=secrets.token_hex(16),
         team_id=team.id,
@@ -67,7 +75,7 @@ def create_session(team, user, length: int, filename: str, mime: str) -> UploadS
         expires_at=utcnow() + timedelta(hours=current_app.config["UPLOAD_RESUME_HOURS"]),
     )
     db.session.add(session)
-    db.session.commit()
+    db.session.flush()
     path = partial_path(session)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch()
@@ -84,28 +92,34 @@ def append(session: UploadSession, offset: int, stream: BinaryIO) -> UploadSessi
     The stored offset is the size of the partial file, so bytes written before a crash
     count and a client resumes from exactly what arrived.
 
-    :raise TusError 409: the offset is not where the upload stands.
-    :raise TusError 413: more bytes than announced.
-    :raise TusError 410: the session already finished.
+    :raise Conflict: the offset is not where the upload stands.
+    :raise TooLarge: more bytes than announced.
+    :raise Gone: the session already finished.
     """
     if session.media_id is not None or session.offset >= session.length:
-        raise TusError(410, "This upload is already complete.")
+        raise Gone(None, "This upload is already complete.")
     path = partial_path(session)
     current = path.stat().st_size if path.exists() else 0
     if offset != current:
-        session.offset = current
-        db.session.commit()
-        raise TusError(409, f"Upload-Offset is {offset}; the upload stands at {current}.")
+        raise Conflict(
+            "Upload-Offset",
+            f"Upload-Offset is {offset}; the upload stands at {current}.",
+            location="headers",
+        )
     with open(path, "ab") as out:
         while chunk := stream.read(CHUNK):
             if out.tell() + len(chunk) > session.length:
                 out.truncate(current)
-                raise TusError(413, "More bytes were sent than Upload-Length announced.")
+                raise TooLarge(
+                    "Upload-Length",
+                    "More bytes were sent than Upload-Length announced.",
+                    location="headers",
+                )
             out.write(chunk)
         out.flush()
         os.fsync(out.fileno())
         session.offset = out.tell()
-    db.session.commit()
+    db.session.flush()
     if session.offset == session.length:
         finish(session)
     return session
@@ -121,7 +135,7 @@ def finish(session: UploadSession) -> None:
         declared_mime=session.mime,
     )
     session.media_id = item.id
-    db.session.commit()
+    db.session.flush()
 
 
 def current_offset(session: UploadSession) -> int:
@@ -133,18 +147,18 @@ def current_offset(session: UploadSession) -> int:
         return session.length
     path = partial_path(session)
     size = path.stat().st_size if path.exists() else 0
-    if size != session.offset:
-        session.offset = size
-        db.session.commit()
+    session.offset = size
     if size == session.length:
         finish(session)
     return size
 
 
 def terminate(session: UploadSession) -> None:
-    partial_path(session).unlink(missing_ok=True)
+    """Forget an upload; its partial file goes once the adapter commits."""
+    path = partial_path(session)
     db.session.delete(session)
-    db.session.commit()
+    db.session.flush()
+    after_commit(lambda: path.unlink(missing_ok=True))
 
 
 def expire_sessions() -> int:

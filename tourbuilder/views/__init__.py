@@ -8,12 +8,10 @@ def init_app(app) -> None:
     from . import media
     from . import public
     from . import teams
-    from . import uploads
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(media.bp)
-    app.register_blueprint(uploads.bp)
     app.register_blueprint(library.bp)
     app.register_blueprint(account.bp)

@@ -6,7 +6,6 @@ render. Maps come from :mod:`tourbuilder.maps`; user text reaches them only as J
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from flask import abort
@@ -17,23 +16,22 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 
+from .. import derivatives
 from .. import maps
 from ..extensions import db
 from ..i18n import current_language
 from ..models import MediaItem
 from ..models import MediaKind
 from ..models import Site
-from ..models import SiteVisibility
 from ..models import Stop
-from ..models import Tour
 from ..models import TourVisibility
+from ..services import library
+from ..services import tours
+from ..services.sites import public_sites
 from ..text import render_markdown
 
 bp = Blueprint("public", __name__)
-
-DERIVATIVE_NAME = re.compile(r"^(\d+)\.(jpg|webp)$")
 
 
 @bp.route("/healthz")
@@ -42,14 +40,6 @@ def healthz():
 
     ping()
     return {"status": "ok"}
-
-
-def get_viewable_tour(slug: str) -> Tour:
-    """:raise 404: no such tour, or the current user may not view it (we do not say which)."""
-    tour = db.session.scalar(select(Tour).where(Tour.slug == slug))
-    if tour is None or not tour.can_view(current_user):
-        abort(404)
-    return tour
 
 
 def get_viewable_site(site_id: int) -> Site:
@@ -66,12 +56,10 @@ def shown_photos(items, user) -> list[dict]:
 
 
 def shown_media(items, user) -> list[dict]:
-    """What ``user`` may see here of ``items``, ready for ``_partials/media.html``:
-    everything for the team, only publishable items for anyone else."""
+    """What ``user`` may see here of ``items`` (see :func:`library.shown_to`), ready for
+    ``_partials/media.html``."""
     shown = []
-    for item in items:
-        if item is None or not (item.can_view(user) or item.is_publishable):
-            continue
+    for item in library.shown_to(items, user):
         if item.kind in (MediaKind.PHOTO, MediaKind.PANORAMA):
             entry = picture_of(item)
         else:
@@ -85,35 +73,31 @@ def shown_media(items, user) -> list[dict]:
 def player_of(item: MediaItem) -> dict | None:
     """Sources, poster and caption tracks of a video or sound recording; None until it has
     its web versions. Video plays the 720p rendition when there is one (lighter on phones
-    and slow connections), else the one there is."""
-    names = sorted(item.derivatives or {})
-    media = [n for n in names if n.startswith(("video-", "audio"))]
-    if not media:
+    and slow connections), else the smallest there is."""
+    videos = derivatives.of_role(item.derivatives, "video")
+    sources = videos or derivatives.of_role(item.derivatives, "audio")
+    if not sources:
         return None
 
     def url(name):
         return url_for("media.derivative", item_id=item.id, variant=name)
 
-    videos = sorted((item.derivatives[n].get("size") or 0, n) for n in media if "video-" in n)
-    chosen = next((n for size, n in videos if size == 720), videos[0][1] if videos else media[0])
-    posters = sorted(
-        (item.derivatives[n].get("width") or 0, n)
-        for n in names
-        if n.startswith("poster-") and n.endswith(".jpg")
+    chosen, entry = next(
+        ((n, e) for n, e in videos if derivatives.parse(n).size == 720), sources[0]
     )
+    posters = derivatives.of_role(item.derivatives, "poster", "jpg")
     lang = current_language()
     return {
         "id": item.id,
         "type": "video" if videos else "audio",
         "src": url(chosen),
-        "mime": item.derivatives[chosen].get("mime") or "video/mp4",
-        "poster": url(posters[-1][1]) if posters else "",
+        "mime": entry.get("mime") or "video/mp4",
+        "poster": url(posters[-1][0]) if posters else "",
         "width": item.width or "",
         "height": item.height or "",
         "tracks": [
-            {"src": url(n), "lang": item.derivatives[n].get("language", "")}
-            for n in names
-            if n.startswith("captions-")
+            {"src": url(name), "lang": derivatives.parse(name).language}
+            for name, _entry in derivatives.of_role(item.derivatives, "captions")
         ],
         "alt": item.text("alt_text", lang),
         "caption": item.text("caption", lang),
@@ -125,24 +109,21 @@ def player_of(item: MediaItem) -> dict | None:
 
 def picture_of(item: MediaItem) -> dict | None:
     """``srcset``s (WebP and JPEG), fallback ``src``, size, alt text, caption and credit
-    from the item's ``<edge>.<ext>`` derivatives; None when it has none yet."""
-    found: dict[str, list[tuple[int, str, dict]]] = {"webp": [], "jpg": []}
-    for name, entry in (item.derivatives or {}).items():
-        match = DERIVATIVE_NAME.match(name)
-        if match and entry.get("width"):
-            found[match[2]].append((int(entry["width"]), name, entry))
+    from the item's photo-size derivatives; None when it has none yet."""
+    found = {
+        ext: [(e["width"], n) for n, e in derivatives.of_role(item.derivatives, "photo", ext)]
+        for ext in ("webp", "jpg")
+    }
     if not found["jpg"]:
         return None
-    for entries in found.values():
-        entries.sort(key=lambda e: e[0])
 
     def srcset(entries):
         return ", ".join(
             f"{url_for('media.derivative', item_id=item.id, variant=name)} {width}w"
-            for width, name, _entry in entries
+            for width, name in entries
         )
 
-    width, name, entry = found["jpg"][-1]
+    width, name = found["jpg"][-1]
     lang = current_language()
     return {
         "id": item.id,
@@ -150,7 +131,7 @@ def picture_of(item: MediaItem) -> dict | None:
         "jpg": srcset(found["jpg"]),
         "src": url_for("media.derivative", item_id=item.id, variant=name),
         "width": width,
-        "height": entry.get("height") or "",
+        "height": item.derivatives[name].get("height") or "",
         "alt": item.text("alt_text", lang),
         "caption": item.text("caption", lang),
         "caption_lang": item.text_language("caption", lang) or "",
@@ -176,12 +157,7 @@ def safe_website(url: str) -> str:
 @bp.route("/")
 def home():
     lang = current_language()
-    tours = db.session.scalars(
-        select(Tour)
-        .where(Tour.visibility == TourVisibility.PUBLIC)
-        .order_by(Tour.published_at.desc())
-    ).all()
-    sites = db.session.scalars(select(Site).where(Site.visibility == SiteVisibility.PUBLIC)).all()
+    sites = public_sites()
     markers = []
     for site in sites:
         lat, lon = site.position_for(current_user)
@@ -203,14 +179,14 @@ def home():
             "cover": shown_photos([tour.cover], current_user)[:1],
             "stops": len(tour.stops),
         }
-        for tour in tours
+        for tour in tours.public_tours()
     ]
     return render_template("public/home.html", cards=cards, parts=parts, site_count=len(sites))
 
 
 @bp.route("/tours/<slug>")
 def tour(slug: str):
-    tour = get_viewable_tour(slug)
+    tour = tours.viewable_tour(slug, current_user)
     lang = current_language()
     stops, markers = [], []
     for number, stop in enumerate(tour.stops, start=1):
@@ -274,24 +250,13 @@ def site(site_id: int):
     )
     labels = {"map": _("Map of the project"), "approximate": _("Approximate location")}
     parts = maps.sites_map([marker], tiles(), labels, static_url)
-    items = db.session.scalars(
-        select(MediaItem).where(MediaItem.site_id == site.id).order_by(MediaItem.id)
-    ).all()
-    tours = db.session.scalars(
-        select(Tour)
-        .where(
-            Tour.visibility == TourVisibility.PUBLIC,
-            Tour.id.in_(select(Stop.tour_id).where(Stop.site_id == site.id)),
-        )
-        .order_by(Tour.published_at.desc())
-    ).all()
     return render_template(
         "public/site.html",
         site=site,
         parts=parts,
         exact=exact,
         description=Markup(render_markdown(site.text("description", lang))),
-        photos=shown_media(items, current_user),
-        tours=tours,
+        photos=shown_media(library.site_media(site), current_user),
+        tours=tours.public_tours(at_site=site),
         website=safe_website(site.website),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import abort
 from flask import Blueprint
 from flask import current_app
@@ -14,20 +12,18 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
-from sqlalchemy import select
 
 from ..extensions import db
 from ..forms import InvitationForm
 from ..forms import MemberForm
 from ..forms import RevokeForm
 from ..forms import TeamForm
-from ..models import Invitation
-from ..models import Membership
-from ..models import Role
-from ..models import Site
 from ..models import Team
-from ..models import Tour
-from ..models import utcnow
+from ..services import commit
+from ..services import sites
+from ..services import teams
+from ..services import tours
+from ..services.errors import Conflict
 
 bp = Blueprint("teams", __name__)
 
@@ -49,42 +45,24 @@ def get_team(team_id: int, manage: bool = False) -> Team:
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    if current_user.is_site_admin:
-        teams = db.session.scalars(select(Team).order_by(Team.name)).all()
-    else:
-        teams = sorted((m.team for m in current_user.memberships), key=lambda t: t.name)
-    return render_template("teams/dashboard.html", teams=teams)
+    return render_template("teams/dashboard.html", teams=teams.teams_of(current_user))
 
 
 @bp.route("/teams/<int:team_id>")
 @login_required
 def team(team_id: int):
     team = get_team(team_id)
-    tours = db.session.scalars(
-        select(Tour).where(Tour.team_id == team.id).order_by(Tour.updated_at.desc())
-    ).all()
-    sites = db.session.scalars(select(Site).where(Site.team_id == team.id)).all()
-    invitations = []
-    if team.can_manage(current_user):
-        invitations = [
-            inv
-            for inv in db.session.scalars(
-                select(Invitation)
-                .where(Invitation.team_id == team.id)
-                .order_by(Invitation.created_at.desc())
-            )
-            if inv.is_usable
-        ]
+    can_manage = team.can_manage(current_user)
     return render_template(
         "teams/team.html",
         team=team,
-        tours=tours,
-        sites=sites,
-        invitations=invitations,
+        tours=tours.team_tours(team),
+        sites=sites.team_sites(team),
+        invitations=teams.usable_invitations(team) if can_manage else [],
         form=InvitationForm(),
         revoke_form=RevokeForm(),
         member_form=MemberForm(),
-        can_manage=team.can_manage(current_user),
+        can_manage=can_manage,
     )
 
 
@@ -97,15 +75,8 @@ def invite(team_id: int):
         flash(_("The invitation could not be created: check the form."), "error")
         return redirect(url_for(".team", team_id=team.id)), 303
     days = current_app.config["INVITATION_DAYS"]
-    inv, token = Invitation.create(
-        team,
-        Role(form.role.data),
-        current_user,
-        utcnow() + timedelta(days=days),
-        email=(form.email.data or "").strip().lower(),
-    )
-    db.session.add(inv)
-    db.session.commit()
+    inv, token = teams.invite(team, form.role.data, current_user, days, form.email.data or "")
+    commit()
     link = url_for("auth.accept_invitation", token=token, _external=True)
     return render_template(
         "teams/invitation_created.html", team=team, invitation=inv, link=link, days=days
@@ -118,31 +89,24 @@ def member(team_id: int, user_id: int):
     """Change a member's role (``role``) or remove them (``remove``); team admins only.
     A team always keeps at least one admin."""
     team = get_team(team_id, manage=True)
-    membership = db.session.scalar(
-        select(Membership).where(Membership.team_id == team.id, Membership.user_id == user_id)
-    )
-    if membership is None:
-        abort(404)
+    membership = teams.membership(team, user_id)
     form = MemberForm()
     if not form.validate_on_submit():
         abort(400)
-    admins = [m for m in team.memberships if m.role is Role.ADMIN]
-    last_admin = membership.role is Role.ADMIN and len(admins) == 1
-    if form.remove.data:
-        if last_admin:
-            flash(_("A team needs at least one admin: make someone else admin first."), "error")
+    name = membership.user.display_name
+    try:
+        if form.remove.data:
+            teams.remove_member(membership)
+            message = _("%(name)s left the team.", name=name)
         else:
-            db.session.delete(membership)
-            db.session.commit()
-            flash(_("%(name)s left the team.", name=membership.user.display_name), "info")
+            teams.change_role(membership, form.role.data)
+            message = _("Saved.")
+    except Conflict:
+        db.session.rollback()
+        flash(_("A team needs at least one admin: make someone else admin first."), "error")
     else:
-        new_role = Role(form.role.data)
-        if last_admin and new_role is not Role.ADMIN:
-            flash(_("A team needs at least one admin: make someone else admin first."), "error")
-        else:
-            membership.role = new_role
-            db.session.commit()
-            flash(_("Saved."), "info")
+        commit()
+        flash(message, "info")
     return redirect(url_for(".team", team_id=team.id)), 303
 
 
@@ -154,18 +118,15 @@ def new_team():
         abort(403)
     form = TeamForm()
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        if db.session.scalar(select(Team.id).where(Team.name == name)) is not None:
+        try:
+            team = teams.create_team(
+                form.name.data, form.country.data, form.language_list(), creator=current_user
+            )
+        except Conflict:
+            db.session.rollback()
             form.name.errors.append(_("A team with this name exists."))
         else:
-            team = Team(
-                name=name,
-                country=(form.country.data or "").strip().upper(),
-                languages=form.language_list(),
-            )
-            db.session.add(team)
-            db.session.add(Membership(user=current_user, team=team, role=Role.ADMIN))
-            db.session.commit()
+            commit()
             return redirect(url_for(".team", team_id=team.id)), 303
     return render_template("teams/new.html", form=form)
 
@@ -174,11 +135,8 @@ def new_team():
 @login_required
 def revoke_invitation(team_id: int, invitation_id: int):
     team = get_team(team_id, manage=True)
-    inv = db.session.get(Invitation, invitation_id)
-    if inv is None or inv.team_id != team.id:
-        abort(404)
     if RevokeForm().validate_on_submit():
-        inv.revoked_at = utcnow()
-        db.session.commit()
+        teams.revoke_invitation(team, invitation_id)
+        commit()
         flash(_("The invitation link no longer works."), "info")
     return redirect(url_for(".team", team_id=team.id)), 303

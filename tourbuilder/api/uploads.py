@@ -1,5 +1,6 @@
 """The tus resumable-upload endpoint, ``/uploads/tus`` (the browser uploader uses it).
 
+JSON like the rest of the API, outside the OpenAPI document (tus is its own protocol).
 Authentication as for the API: the session cookie (with the ``X-CSRFToken`` header) or a
 bearer token. Metadata: ``filename``, ``filetype`` and ``team_id``.
 """
@@ -15,13 +16,16 @@ from flask import url_for
 from flask_login import current_user
 from werkzeug.http import HTTP_STATUS_CODES
 
-from ..api.common import authenticate_api_request
+from ..errors import domain_error_body
 from ..extensions import csrf
 from ..extensions import db
 from ..models import Team
 from ..models import UploadSession
 from ..models.teams import can_edit_team_content
+from ..services import commit
 from ..services import uploads
+from ..services.errors import DomainError
+from .common import authenticate_api_request
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads/tus")
 csrf.exempt(bp)
@@ -52,9 +56,14 @@ def check_request():
     return None
 
 
-@bp.errorhandler(uploads.TusError)
-def tus_error(exc: uploads.TusError):
-    return error(exc.status, exc.message)
+@bp.errorhandler(DomainError)
+def refused(exc: DomainError):
+    """A refusal of the uploads service: the API's JSON shape, with the tus headers."""
+    db.session.rollback()
+    response = jsonify(domain_error_body(exc))
+    response.status_code = exc.status
+    response.headers.update(tus_headers())
+    return response
 
 
 def get_session(upload_id: str) -> UploadSession:
@@ -102,6 +111,7 @@ def create():
         meta.get("filename") or meta.get("name", ""),
         meta.get("filetype") or meta.get("type", ""),
     )
+    commit()
     # A path, not a full URL: clients resolve it against the endpoint, so it stays right
     # behind a reverse proxy.
     location = url_for(".upload", upload_id=session.id)
@@ -112,6 +122,7 @@ def create():
 def upload(upload_id):
     session = get_session(upload_id)
     offset = uploads.current_offset(session)
+    commit()
     headers = tus_headers(**{"Upload-Offset": str(offset), "Upload-Length": str(session.length)})
     if session.media_id:
         headers["Upload-Media-Id"] = str(session.media_id)
@@ -128,6 +139,7 @@ def patch(upload_id):
     except ValueError:
         return error(400, "Upload-Offset must be a whole number of bytes.")
     session = uploads.append(session, offset, request.stream)
+    commit()
     headers = tus_headers(**{"Upload-Offset": str(session.offset)})
     if session.media_id:
         headers["Upload-Media-Id"] = str(session.media_id)
@@ -137,4 +149,5 @@ def patch(upload_id):
 @bp.route("/<upload_id>", methods=["DELETE"])
 def delete(upload_id):
     uploads.terminate(get_session(upload_id))
+    commit()
     return Response(status=204, headers=tus_headers())

@@ -1,0 +1,76 @@
+"""What a service says when it refuses: one base class with the field at fault and a message.
+
+Adapters never translate these one by one: :mod:`tourbuilder.errors` turns any
+:class:`DomainError` into the API's JSON error shape or an HTML error page, after rolling
+back what the refused operation had flushed.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request the domain refuses.
+
+    ``field`` names the value at fault (``None``: the request as a whole); ``location``
+    says where that value came from (``json``, ``query``, ``path``, ``files``,
+    ``headers``, ``form``); ``status`` is the HTTP status an adapter answers with.
+    """
+
+    status = 422
+
+    def __init__(self, field: str | None, message: str, *, location: str = "json"):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.location = location
+
+    def errors(self) -> dict | None:
+        """Field messages in the shape webargs gives validation errors, or None."""
+        if self.field is None:
+            return None
+        return {self.location: {self.field: [self.message]}}
+
+
+class InvalidValue(DomainError):
+    """A value the domain cannot take (422)."""
+
+
+class BadRequest(DomainError):
+    """A malformed request, such as an unreadable protocol header (400)."""
+
+    status = 400
+
+
+class NotFound(DomainError):
+    """No such object, or one the caller may not see (404)."""
+
+    status = 404
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state: a taken name, a needed site (409)."""
+
+    status = 409
+
+
+class Gone(DomainError):
+    """The thing acted on is finished and takes no more changes (410)."""
+
+    status = 410
+
+
+class TooLarge(DomainError):
+    """More bytes than a limit allows (413)."""
+
+    status = 413
+
+
+class PublishError(Conflict):
+    """The tour cannot be published yet; ``problems`` says why, one sentence each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("visibility", "The tour cannot be published yet: " + " ".join(problems))
+        self.problems = problems
+
+    def errors(self) -> dict:
+        return {"visibility": self.problems}

@@ -1,0 +1,96 @@
+"""Sites: the transformative projects on the map.
+
+Text fields take ``{"lang": text}``; a ``""`` key (a plain string) is in the team's
+first language. Services flush; the adapter commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import PUBLISHED
+from ..models import Site
+from ..models import SiteVisibility
+from ..models import Stop
+from ..models import Team
+from ..models import Tour
+from ..models.teams import is_site_admin
+from ..text import set_translated
+from .errors import Conflict
+from .errors import InvalidValue
+
+TEXTS = ("name", "description")
+
+
+def visible_sites(user):
+    """A query of the sites ``user`` may see: public ones, and every site of the user's
+    teams (all sites for site admins)."""
+    query = select(Site)
+    if is_site_admin(user):
+        return query
+    public = Site.visibility == SiteVisibility.PUBLIC
+    if user.is_authenticated and user.team_ids():
+        return query.where(or_(public, Site.team_id.in_(user.team_ids())))
+    return query.where(public)
+
+
+def public_sites() -> list[Site]:
+    """Every public site, oldest first: the map of all projects."""
+    return db.session.scalars(
+        select(Site).where(Site.visibility == SiteVisibility.PUBLIC).order_by(Site.id)
+    ).all()
+
+
+def team_sites(team: Team) -> list[Site]:
+    """Every site of ``team``, oldest first."""
+    return db.session.scalars(select(Site).where(Site.team_id == team.id).order_by(Site.id)).all()
+
+
+def team_site(team_id: int, site_id: int | None) -> Site | None:
+    """The site ``site_id`` of the team, or None when no id is given.
+
+    :raise InvalidValue: ``site_id`` is not a site of the team.
+    """
+    if site_id is None:
+        return None
+    site = db.session.get(Site, site_id)
+    if site is None or site.team_id != team_id:
+        raise InvalidValue("site_id", f"No site with id {site_id} in this team.")
+    return site
+
+
+def create_site(team: Team, **fields) -> Site:
+    """A new site of ``team``."""
+    site = Site(team=team, name={}, description={})
+    update_site(site, **fields)
+    db.session.add(site)
+    db.session.flush()
+    return site
+
+
+def update_site(site: Site, **fields) -> Site:
+    """Set a site's fields; a translated field sets the languages given ("" removes one)."""
+    set_translated(site, fields, TEXTS, site.team.default_language)
+    for name, value in fields.items():
+        setattr(site, name, value)
+    db.session.flush()
+    return site
+
+
+def delete_site(site: Site) -> None:
+    """Delete a site.
+
+    :raise Conflict: a published tour has a stop placed only by this site.
+    """
+    needed = db.session.scalars(
+        select(Tour.slug)
+        .join(Stop, Stop.tour_id == Tour.id)
+        .where(Stop.site_id == site.id, Stop.lat.is_(None), Tour.visibility.in_(PUBLISHED))
+        .distinct()
+    ).all()
+    if needed:
+        raise Conflict(None, f"Published tours stop at this site: {', '.join(sorted(needed))}.")
+    db.session.delete(site)
+    db.session.flush()
