@@ -140,6 +140,18 @@ def test_recovery_requeues_items_a_dead_worker_left(app, make):
         assert recover_unfinished() == 0
 
 
+def test_the_sole_worker_starting_takes_up_a_dead_process_items_at_once(app, make):
+    """``tourbuilder serve`` with the embedded queue is the only worker: at its start,
+    an item left "processing" belongs to the process that died, however recent."""
+    team = make.team()
+    item_id = stored_item(
+        app, team, (FIXTURES / "flower.jpg").read_bytes(), status=MediaStatus.PROCESSING
+    )
+    with app.app_context():
+        assert recover_unfinished(sole_worker=True) == 1
+        assert db.session.get(MediaItem, item_id).status is MediaStatus.READY
+
+
 def test_recovery_requeues_pending_items(app, make):
     team = make.team()
     item_id = stored_item(app, team, (FIXTURES / "flower.jpg").read_bytes())

@@ -59,7 +59,7 @@ def test_stops_order_and_publish(app, make):
         with pytest.raises(PublishError) as info:
             tours.set_visibility(tour, TourVisibility.PUBLIC)
         assert info.value.problems == ["Stop 2 (B) has no place on the map."]
-        tours.update_stop(b, lat=1.0, lon=2.0)
+        tours.update_stop(tour, b.id, lat=1.0, lon=2.0)
         tours.reorder_stops(tour, [b.id, a.id])
         assert [s.id for s in tour.stops] == [b.id, a.id]
         with pytest.raises(InvalidValue):
@@ -89,7 +89,7 @@ def test_publish_checks_media(app, make):
         item.consent, item.status = Consent.CONSENT_RECORDED, MediaStatus.READY
         assert tours.publish_problems(tour) == []
         with pytest.raises(InvalidValue):
-            tours.update_stop(stop, lat=5.0, lon=None)
+            tours.update_stop(tour, stop.id, lat=5.0, lon=None)
 
 
 def test_render_markdown_is_safe():

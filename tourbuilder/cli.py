@@ -60,7 +60,7 @@ def serve_command(host, port, threads):
     _require_database()
     queue = get_queue()
     consumer = queue.start_in_process() if queue.runs_in_process else None
-    if consumer is not None and (count := recover_unfinished()):
+    if consumer is not None and (count := recover_unfinished(sole_worker=True)):
         click.echo(f"Re-queued {count} media item(s) left unfinished by the last run.")
     click.echo(
         f"tourbuilder on http://{host}:{port}/  (jobs: {queue.backend}"
@@ -183,7 +183,7 @@ def import_command(folder, team_ref, title):
     from .services.importer import import_folder
 
     team = db.session.scalar(select(Team).where(Team.name == team_ref))
-    if team is None and team_ref.isdigit():
+    if team is None and team_ref.isdecimal() and len(team_ref) < 10:
         team = db.session.get(Team, int(team_ref))
     if team is None:
         raise click.ClickException(f"No team named or numbered {team_ref!r}.")

@@ -58,6 +58,11 @@ DEFAULTS = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 4 * 1024**3,
+    # Largest JSON body the API reads (a tour with hundreds of stops is a few hundred KB).
+    "API_JSON_MAX_BYTES": 1024**2,
+    # How long browsers and proxies may show a published photo or video without asking
+    # again: consent can be withdrawn, so this stays short (the server stops at once).
+    "MEDIA_CACHE_SECONDS": 300,
     # Largest file one upload may carry; per-kind limits are checked once the content is
     # recognised (UPLOAD_LIMITS, bytes).
     "UPLOAD_MAX_BYTES": 4 * 1024**3,

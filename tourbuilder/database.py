@@ -6,11 +6,23 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from .extensions import db
 from .extensions import migrate
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+#: The largest id a row can have (the id columns are 32-bit on PostgreSQL).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs: a whole number that can be a row's id. A larger one matches
+    no route (404) instead of overflowing the database driver."""
+
+    def __init__(self, map, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, **kwargs)
 
 
 @event.listens_for(Engine, "connect")
@@ -30,6 +42,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 def init_app(app) -> None:
     from . import models  # noqa: F401  (register the tables)
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
 

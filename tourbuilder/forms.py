@@ -21,6 +21,7 @@ from .labels import choices
 from .models import Role
 from .services.accounts import check_new_password
 from .services.errors import InvalidValue
+from .text import clean_text
 
 
 def password_rule(form, field) -> None:
@@ -31,13 +32,29 @@ def password_rule(form, field) -> None:
         raise ValidationError(exc.message) from None
 
 
-class LoginForm(FlaskForm):
+class Form(FlaskForm):
+    """A form whose texts pass the one normaliser (:func:`tourbuilder.text.clean_text`):
+    NFC, and a field error for broken or control characters, as in the API."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str):
+                try:
+                    field.data = clean_text(field.data, field.name)
+                except InvalidValue as exc:
+                    field.errors = [*field.errors, exc.message]
+                    valid = False
+        return valid
+
+
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     submit = SubmitField(_l("Sign in"))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     role = SelectField(
         _l("Role"),
         choices=lambda: choices(Role),
@@ -47,7 +64,7 @@ class InvitationForm(FlaskForm):
     submit = SubmitField(_l("Create invitation link"))
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired(), password_rule])
@@ -58,15 +75,15 @@ class AcceptInvitationForm(FlaskForm):
     submit = SubmitField(_l("Join the team"))
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     submit = SubmitField(_l("Join the team"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     submit = SubmitField(_l("Revoke"))
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     role = SelectField(
         _l("Role"),
         choices=lambda: choices(Role),
@@ -75,7 +92,7 @@ class MemberForm(FlaskForm):
     remove = SubmitField(_l("Remove from the team"))
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=200)])
     country = StringField(
         _l("Country (two-letter code, e.g. ES, TN, PS)"),
@@ -99,13 +116,13 @@ class TeamForm(FlaskForm):
         return list(dict.fromkeys(code for code in codes if code))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(_l("Interface language"), choices=[], validate_choice=True)
     submit = SubmitField(_l("Save"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[DataRequired(), password_rule])
     confirm = PasswordField(
@@ -115,6 +132,6 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("Change the password"))
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Create a token"))

@@ -1,10 +1,70 @@
-"""Text people write: translations per language, and Markdown narratives rendered to safe
-HTML."""
+"""Text people write: the one normaliser every text passes on its way in, translations per
+language, and Markdown narratives rendered to safe HTML."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import nh3
 from markdown_it import MarkdownIt
+
+from .services.errors import InvalidValue
+
+# Lone UTF-16 surrogates cannot be encoded as UTF-8: stored, they break every page that
+# shows them. Control characters (but tab, line feed and carriage return) have no place
+# in what people write.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MAX_DEPTH = 20
+
+
+def clean_text(value: str, field: str) -> str:
+    """``value`` in Unicode NFC, after checking it holds only characters people type.
+
+    :raise InvalidValue: a lone surrogate or a control character (the message says which
+        and where).
+    """
+    if match := _SURROGATES.search(value):
+        raise InvalidValue(field, f"Broken character at position {match.start() + 1}.")
+    if match := _CONTROLS.search(value):
+        raise InvalidValue(
+            field, f"Control character U+{ord(match[0]):04X} at position {match.start() + 1}."
+        )
+    return unicodedata.normalize("NFC", value)
+
+
+def clean_name(value: str) -> str:
+    """A name the client's system gave (a file name): the same rule as :func:`clean_text`,
+    but what breaks it is dropped instead of refused."""
+    value = _CONTROLS.sub("", _SURROGATES.sub("", value))
+    return unicodedata.normalize("NFC", value)
+
+
+def clean_data(value, field: str = "", depth: int = 0):
+    """Every text in a decoded JSON value (keys too) through :func:`clean_text`; field
+    names in errors are dotted paths (``title.en``, ``media_ids.2``).
+
+    :raise InvalidValue: a text breaks the rule, or the value nests deeper than
+        :data:`MAX_DEPTH`.
+    """
+    if depth > MAX_DEPTH:
+        raise InvalidValue(field or "body", f"Nested more than {MAX_DEPTH} levels deep.")
+    if isinstance(value, str):
+        return clean_text(value, field or "body")
+    if isinstance(value, dict):
+        return {
+            clean_text(key, _join(field, "(key)")): clean_data(item, _join(field, key), depth + 1)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [clean_data(item, _join(field, str(n)), depth + 1) for n, item in enumerate(value)]
+    return value
+
+
+def _join(field: str, part: str) -> str:
+    return f"{field}.{part}" if field else part
+
 
 # Markdown without raw HTML; nh3 then keeps only these tags whatever the renderer emits.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
@@ -33,6 +93,15 @@ def render_markdown(text: str | None) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener",
     )
+
+
+def human_size(n: int) -> str:
+    """``1.5 MB``: a number of bytes for people."""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return str(n)
 
 
 def resolve_plain_text(values: dict, language: str) -> dict:

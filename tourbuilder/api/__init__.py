@@ -8,6 +8,7 @@ Errors are JSON: ``{"code": 404, "status": "Not Found", "message": "..."}``, wit
 
 from __future__ import annotations
 
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from . import media
@@ -20,7 +21,19 @@ PREFIX = "/api/v1"
 BLUEPRINTS = (teams.blp, sites.blp, tours.blp, media.blp)
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, where a body nested too deeply for the parser is malformed input
+    (400), not a crash."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("The JSON body is nested too deeply.") from None
+
+
 def init_app(app) -> None:
+    app.json = JSONProvider(app)
     api = Api(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Personal API token"}

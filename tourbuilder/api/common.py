@@ -8,25 +8,38 @@ Errors are JSON: ``{"code": 404, "status": "Not Found", "message": "..."}``, wit
 
 from __future__ import annotations
 
+from flask import current_app
 from flask import g
 from flask import request
 from flask_login import current_user
 from flask_smorest import abort
 from flask_smorest import Blueprint
+from marshmallow import missing
+from marshmallow import ValidationError
 from sqlalchemy import func
 from sqlalchemy import select
+from webargs.flaskparser import FlaskParser
 
 from ..auth import load_user_from_token
 from ..auth import protect_api_request
+from ..database import MAX_ID
 from ..extensions import csrf
 from ..extensions import db
 from ..models import Team
 from ..models.teams import can_edit_team_content
+from ..services.errors import InvalidValue
+from ..text import clean_data
+from ..text import clean_text
 from .schemas import LANGUAGE_RE
 
 
 def authenticate_api_request() -> None:
-    """A request carrying a bearer token is that token's owner, or is refused (401)."""
+    """A request carrying a bearer token is that token's owner, or is refused (401).
+
+    A JSON body larger than ``API_JSON_MAX_BYTES`` is refused (413) before it is read.
+    """
+    if request.mimetype == "application/json":
+        request.max_content_length = current_app.config["API_JSON_MAX_BYTES"]
     if request.headers.get("Authorization"):
         user = load_user_from_token(request)
         if user is None:
@@ -38,12 +51,37 @@ def authenticate_api_request() -> None:
         field_error("lang", "Not a language code such as 'en' or 'pt-BR'.", location="query")
 
 
+class CleaningParser(FlaskParser):
+    """webargs' parser, with every text of the JSON body through the one normaliser
+    (:func:`tourbuilder.text.clean_data`) before the schema sees it, and every text of
+    the query string and form checked by the same rule."""
+
+    def _load_location_data(self, *, schema, req, location):
+        data = super()._load_location_data(schema=schema, req=req, location=location)
+        try:
+            if location == "json":
+                return data if data is missing else clean_data(data)
+            if location in ("query", "querystring", "form"):
+                source = req.form if location == "form" else req.args
+                for key, value in source.items(multi=True):
+                    clean_text(key, key)
+                    if isinstance(value, str):
+                        clean_text(value, key)
+        except InvalidValue as exc:
+            raise ValidationError({exc.field: [exc.message]}) from None
+        return data
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = CleaningParser()
+
+
 def make_blueprint(name: str, description: str) -> Blueprint:
     """An API blueprint, tagged by its capitalised name in the OpenAPI document.
 
     Token or session authentication; CSRF is checked only for writes made with the cookie.
     """
-    blp = Blueprint(name.capitalize(), f"tourbuilder.api.{name}", description=description)
+    blp = ApiBlueprint(name.capitalize(), f"tourbuilder.api.{name}", description=description)
     csrf.exempt(blp)
     blp.before_request(authenticate_api_request)
     return blp
@@ -95,7 +133,12 @@ def field_error(field: str, message: str, location: str = "json"):
 
 
 def paginate(query, pagination_parameters) -> list:
-    """One page of a ``select()``; sets the item count for the ``X-Pagination`` header."""
+    """One page of a ``select()``; sets the item count for the ``X-Pagination`` header.
+
+    :raise 422: a page beyond any possible number of rows.
+    """
+    if pagination_parameters.first_item > MAX_ID:
+        field_error("page", "There is no such page.", location="query")
     count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pagination_parameters.item_count = count
     page = query.offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)

@@ -6,6 +6,7 @@ get the web derivatives at ``/media/{id}/{variant}`` once processing made them.
 
 from __future__ import annotations
 
+from flask import current_app
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
@@ -29,6 +30,17 @@ from .common import require_user
 from .common import team_for_new_content
 
 blp = make_blueprint("media", "Media: each team's library. Members see it; editors change it.")
+# Room for the multipart envelope and the other form fields around the file.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+@blp.before_request
+def limit_upload_body() -> None:
+    """An upload body over the upload limit is refused (413) while it streams in, before
+    anything is stored; the file itself is measured again as it is copied."""
+    if request.method == "POST" and request.endpoint == "Media.Media":
+        limit = current_app.config["UPLOAD_MAX_BYTES"] + MULTIPART_OVERHEAD
+        request.max_content_length = limit
 
 
 class UploadForm(Schema):

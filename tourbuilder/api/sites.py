@@ -60,7 +60,10 @@ class SiteSchema(Schema):
     lat = fields.Function(lambda site: site.position_for(current_user)[0])
     lon = fields.Function(lambda site: site.position_for(current_user)[1])
     approximate_location = fields.Boolean()
-    address = fields.String()
+    address = fields.Function(
+        lambda site: site.address_for(current_user),
+        metadata={"description": "Empty for approximate sites, except to their team"},
+    )
     themes = fields.List(fields.String())
     website = fields.String()
     contact = fields.String()

@@ -254,8 +254,7 @@ class StopById(MethodView):
     @blp.alt_response(404, description="No such stop, or a tour you may not see")
     def patch(self, data, tour_id, stop_id):
         """Change a stop; ``media_ids`` replaces its media, in order."""
-        stop = domain.tour_stop(load_or_404(Tour, tour_id, "edit"), stop_id)
-        domain.update_stop(stop, **data)
+        stop = domain.update_stop(load_or_404(Tour, tour_id, "edit"), stop_id, **data)
         commit()
         return stop
 
@@ -265,6 +264,5 @@ class StopById(MethodView):
     @blp.alt_response(404, description="No such stop, or a tour you may not see")
     def delete(self, tour_id, stop_id):
         """Delete a stop; the others close up."""
-        tour = load_or_404(Tour, tour_id, "edit")
-        domain.remove_stop(tour, domain.tour_stop(tour, stop_id))
+        domain.remove_stop(load_or_404(Tour, tour_id, "edit"), stop_id)
         commit()

@@ -16,6 +16,7 @@ from flask import url_for
 from flask_login import current_user
 from werkzeug.http import HTTP_STATUS_CODES
 
+from ..database import MAX_ID
 from ..errors import domain_error_body
 from ..extensions import csrf
 from ..extensions import db
@@ -98,10 +99,10 @@ def create():
     if length <= 0:
         return error(400, "The file is empty.")
     meta = uploads.parse_metadata(request.headers.get("Upload-Metadata"))
-    try:
-        team = db.session.get(Team, int(meta.get("team_id", "")))
-    except ValueError:
-        team = None
+    team_id = meta.get("team_id", "")
+    team = None
+    if team_id.isdecimal() and 0 < int(team_id) <= MAX_ID:
+        team = db.session.get(Team, int(team_id))
     if team is None or not can_edit_team_content(current_user, team.id):
         return error(403, "You may not upload to this team.")
     session = uploads.create_session(

@@ -43,8 +43,8 @@ class Site(Timestamps, Translatable, db.Model):
     edit           no         no          no           yes     yes         yes
     =============  =========  ==========  ===========  ======  ==========  ==========
 
-    Anyone who may not edit a site sees its position rounded when it is marked
-    ``approximate_location``.
+    Anyone who may not edit a site sees its position rounded, and no address, when it is
+    marked ``approximate_location``: in every page, API answer and export.
     """
 
     __table_args__ = (
@@ -79,8 +79,16 @@ class Site(Timestamps, Translatable, db.Model):
     def can_edit(self, user) -> bool:
         return can_edit_team_content(user, self.team_id)
 
+    def is_exact_for(self, user) -> bool:
+        """May ``user`` know exactly where the project is?"""
+        return not self.approximate_location or self.can_edit(user)
+
     def position_for(self, user) -> tuple[float, float]:
         """Latitude and longitude as ``user`` may see them."""
-        if self.approximate_location and not self.can_edit(user):
+        if not self.is_exact_for(user):
             return round(self.lat, APPROXIMATE_DECIMALS), round(self.lon, APPROXIMATE_DECIMALS)
         return self.lat, self.lon
+
+    def address_for(self, user) -> str:
+        """The street address as ``user`` may see it: none where the position is rounded."""
+        return self.address if self.is_exact_for(user) else ""

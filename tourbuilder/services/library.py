@@ -12,11 +12,10 @@ import hashlib
 import io
 import logging
 import os
-import re
 import tempfile
-import unicodedata
 from typing import BinaryIO
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -35,17 +34,19 @@ from ..models.teams import is_site_admin
 from ..storage import derived_key
 from ..storage import get_storage
 from ..storage import original_key
+from ..text import clean_name
+from ..text import human_size
 from ..text import set_translated
 from . import after_commit
 from .errors import InvalidValue
 from .errors import NotFound
+from .errors import TooLarge
 from .sites import team_site
 
 log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 NAME_MAX = 255
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 TEXTS = ("caption", "alt_text")
@@ -61,8 +62,7 @@ class UploadError(InvalidValue):
 def display_name(filename: str | None) -> str:
     """The client's file name as text to show: last path part, no control characters,
     at most 255 characters. Never used to build a path."""
-    name = unicodedata.normalize("NFC", filename or "")
-    name = _UNSAFE.sub("", name).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = clean_name(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     if name in ("", ".", ".."):
         name = "upload"
     if len(name) > NAME_MAX:
@@ -78,9 +78,12 @@ def provisional_kind(mime: str | None) -> MediaKind:
     return {"video": MediaKind.VIDEO, "audio": MediaKind.AUDIO}.get(major, MediaKind.PHOTO)
 
 
-def _spool(stream: BinaryIO) -> tuple[str, str, int]:
+def _spool(stream: BinaryIO, limit: int | None = None) -> tuple[str, str, int]:
     """Copy ``stream`` in chunks to a scratch file beside the stored files (so storing it is
-    a rename, not a second copy); return (path, sha256, size)."""
+    a rename, not a second copy); return (path, sha256, size).
+
+    :raise TooLarge: the stream holds more than ``limit`` bytes (nothing is kept).
+    """
     digest = hashlib.sha256()
     size = 0
     fd, path = tempfile.mkstemp(prefix="upload-", dir=get_storage().scratch_dir())
@@ -90,6 +93,12 @@ def _spool(stream: BinaryIO) -> tuple[str, str, int]:
                 digest.update(chunk)
                 out.write(chunk)
                 size += len(chunk)
+                if limit is not None and size > limit:
+                    raise TooLarge(
+                        "file",
+                        f"The file is larger than the upload limit of {human_size(limit)}.",
+                        location="files",
+                    )
     except BaseException:
         os.unlink(path)
         raise
@@ -119,7 +128,7 @@ def store_upload(
 
     :raise UploadError: the file is empty.
     """
-    path, sha256, size = _spool(stream)
+    path, sha256, size = _spool(stream, current_app.config["UPLOAD_MAX_BYTES"])
     return _store(team, path, sha256, size, filename, uploaded_by, declared_mime, queue)
 
 
@@ -156,7 +165,7 @@ def _store(team, path, sha256, size, filename, uploaded_by, declared_mime, queue
     finally:
         if os.path.exists(path):
             os.unlink(path)
-    mime = _UNSAFE.sub("", declared_mime or "")[:100]
+    mime = clean_name(declared_mime or "")[:100]
     item = MediaItem(
         team_id=team.id,
         kind=provisional_kind(mime),

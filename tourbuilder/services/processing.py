@@ -38,6 +38,7 @@ from ..models import MediaStatus
 from ..models import utcnow
 from ..storage import derived_key
 from ..storage import get_storage
+from ..text import human_size
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +50,6 @@ def media_settings() -> MediaSettings:
     return MediaSettings(
         **{k: (tuple(v) if isinstance(v, list) else v) for k, v in overrides.items() if k in fields}
     )
-
-
-def human_size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1024
-    return str(n)
 
 
 def check_size_limit(kind: str, size: int) -> None:
@@ -234,19 +227,32 @@ def _process(item: MediaItem) -> str:
     return "ready"
 
 
-def recover_unfinished(include_pending: bool = True) -> int:
+def recover_unfinished(include_pending: bool = True, sole_worker: bool = False) -> int:
     """Re-queue items a crash or restart left unfinished; returns how many.
 
     ``processing`` items count once their worker has been silent for
-    ``JOB_STALE_SECONDS``; ``pending`` ones (their job may have been lost with the
-    queue) when ``include_pending``. Jobs are idempotent, so a duplicate costs nothing.
+    ``JOB_STALE_SECONDS``, or at once when ``sole_worker``: the caller is starting the
+    only worker there is (the embedded queue inside ``tourbuilder serve``), so whoever
+    claimed them is gone. ``pending`` ones (their job may have been lost with the queue)
+    count when ``include_pending``. Jobs are idempotent, so a duplicate costs nothing.
+    Commits (a job step of its own).
     """
     queue = get_queue()
     if "process_media" not in queue.tasks:
         return 0
+    table = MediaItem.__table__
+    if sole_worker:  # release the dead process's claims, so the jobs can claim again
+        db.session.execute(
+            table.update()
+            .where(table.c.status == MediaStatus.PROCESSING.value)
+            .values(status=MediaStatus.PENDING.value, progress=0.0)
+        )
+        db.session.commit()
     unfinished = (MediaItem.status == MediaStatus.PROCESSING) & (
         MediaItem.updated_at < _stale_before()
     )
+    if include_pending or sole_worker:
+        unfinished = unfinished | (MediaItem.status == MediaStatus.PENDING)
     if include_pending:
         unfinished = unfinished | (MediaItem.status == MediaStatus.PENDING)
     stuck = db.session.scalars(select(MediaItem.id).where(unfinished)).all()

@@ -204,11 +204,32 @@ def set_visibility(tour: Tour, visibility: TourVisibility) -> None:
     tour.visibility = visibility
 
 
-def update_stop(stop: Stop, **fields) -> Stop:
-    """Set a stop's fields; ``media_ids`` replaces its media, in order.
+def lock_tour(tour: Tour) -> None:
+    """Serialise changes to ``tour``'s stops: take the tour's write lock for the rest of
+    the transaction, then read its stops afresh.
 
-    :raise InvalidValue: a site or media item of another team, or half a coordinate pair.
+    The lock is an UPDATE of the tour row (its ``updated_at``): a row lock that other
+    transactions wait for on PostgreSQL, and the database's write lock on SQLite, where
+    reads outside a write run in autocommit and so are never stale once it is held.
+    Whoever waited then sees the stops as the winner left them.
+
+    :raise NotFound: the tour was deleted meanwhile.
     """
+    table = Tour.__table__
+    locked = db.session.execute(
+        table.update().where(table.c.id == tour.id).values(updated_at=utcnow())
+    )
+    if locked.rowcount != 1:
+        raise NotFound(None, f"No tour with id {tour.id}.")
+    db.session.expire(tour)
+    db.session.scalars(
+        select(Stop).where(Stop.tour_id == tour.id).execution_options(populate_existing=True)
+    ).all()
+
+
+def _set_stop_fields(stop: Stop, fields: dict) -> None:
+    """:raise InvalidValue: a site or media item of another team, or half a coordinate
+    pair."""
     tour = stop.tour
     team_id = tour.team.id  # team_id is unset until a new tour is flushed
     if "site_id" in fields:
@@ -222,16 +243,31 @@ def update_stop(stop: Stop, **fields) -> Stop:
         setattr(stop, name, value)
     if (stop.lat is None) != (stop.lon is None):
         raise InvalidValue("lat", "Give both lat and lon, or neither.")
+
+
+def update_stop(tour: Tour, stop_id: int, **fields) -> Stop:
+    """Set a stop's fields; ``media_ids`` replaces its media, in order.
+
+    :raise NotFound: no such stop in the tour (perhaps deleted a moment ago).
+    :raise InvalidValue: as :func:`add_stop`.
+    """
+    lock_tour(tour)
+    stop = tour_stop(tour, stop_id)
+    _set_stop_fields(stop, fields)
     db.session.flush()
     return stop
 
 
 def add_stop(tour: Tour, **fields) -> Stop:
-    """Append a stop to ``tour``. :raise InvalidValue: as :func:`update_stop`."""
+    """Append a stop to ``tour``.
+
+    :raise InvalidValue: a site or media item of another team, or half a coordinate pair.
+    """
+    lock_tour(tour)
     stop = Stop(title={}, narrative={}, presenter_notes={})
     tour.stops.append(stop)
     try:
-        update_stop(stop, **fields)
+        _set_stop_fields(stop, fields)
     except InvalidValue:
         tour.stops.remove(stop)
         raise
@@ -251,8 +287,9 @@ def tour_stop(tour: Tour, stop_id: int) -> Stop:
 def reorder_stops(tour: Tour, stop_ids: list[int]) -> None:
     """Put the stops in the order of ``stop_ids``, a permutation of the tour's stop ids.
 
-    :raise InvalidValue: ``stop_ids`` is not exactly the tour's stops.
+    :raise InvalidValue: ``stop_ids`` is not exactly the tour's stops (as they are now).
     """
+    lock_tour(tour)
     by_id = {stop.id: stop for stop in tour.stops}
     if len(stop_ids) != len(by_id) or set(stop_ids) != set(by_id):
         raise InvalidValue("stop_ids", "List every stop of the tour exactly once.")
@@ -262,8 +299,12 @@ def reorder_stops(tour: Tour, stop_ids: list[int]) -> None:
     db.session.flush()
 
 
-def remove_stop(tour: Tour, stop: Stop) -> None:
-    """Delete a stop; the ones after it close up."""
-    tour.stops.remove(stop)
+def remove_stop(tour: Tour, stop_id: int) -> None:
+    """Delete a stop; the ones after it close up.
+
+    :raise NotFound: no such stop in the tour (perhaps deleted a moment ago).
+    """
+    lock_tour(tour)
+    tour.stops.remove(tour_stop(tour, stop_id))
     tour.stops.reorder()
     db.session.flush()

@@ -22,10 +22,12 @@ from ..extensions import db
 from ..models import UploadSession
 from ..models import utcnow
 from ..storage import get_storage
+from ..text import clean_text
 from . import after_commit
 from .errors import BadRequest
 from .errors import Conflict
 from .errors import Gone
+from .errors import InvalidValue
 from .errors import TooLarge
 from .library import store_local_file
 
@@ -41,11 +43,15 @@ def parse_metadata(header: str | None) -> dict[str, str]:
     for pair in filter(None, (p.strip() for p in (header or "").split(","))):
         key, _, value = pair.partition(" ")
         try:
-            result[key] = base64.b64decode(value, validate=True).decode("utf-8") if value else ""
+            text = base64.b64decode(value, validate=True).decode("utf-8") if value else ""
         except (binascii.Error, UnicodeDecodeError) as exc:
             raise BadRequest(
                 "Upload-Metadata", f"The value of {key!r} is not base64 text.", location="headers"
             ) from exc
+        try:
+            result[clean_text(key, "Upload-Metadata")] = clean_text(text, f"Upload-Metadata {key}")
+        except InvalidValue as exc:
+            raise BadRequest(exc.field, exc.message, location="headers") from None
     return result
 
 

@@ -21,6 +21,7 @@ from ..models.teams import can_edit_team_content
 from ..services import commit
 from ..services import library
 from ..services.importer import tour_from_media
+from ..text import clean_text
 from .teams import get_team
 
 bp = Blueprint("library", __name__)
@@ -79,7 +80,7 @@ def draft_tour(team_id: int):
         abort(403)
     ids = [int(v) for v in request.form.getlist("media_ids") if v.isdigit() and len(v) < 10]
     items = library.team_media_among(team, ids)
-    title = (request.form.get("title") or "").strip()[:200] or _("New tour")
+    title = clean_text(request.form.get("title") or "", "title").strip()[:200] or _("New tour")
     if not items:
         flash(_("Select the photos and videos the tour should show."), "error")
         return redirect(url_for(".media", team_id=team.id)), 303

@@ -6,6 +6,7 @@ import mimetypes
 
 from flask import abort
 from flask import Blueprint
+from flask import current_app
 from flask import send_file
 from flask_login import current_user
 
@@ -41,9 +42,16 @@ def derivative(item_id: int, variant: str):
         storage.open(key),
         mimetype=mime,
         conditional=True,
-        max_age=31536000 if item.is_publishable else 0,
+        etag=f"{item.id}-{entry.get('bytes', '')}-{item.updated_at.timestamp():.0f}",
+        max_age=current_app.config["MEDIA_CACHE_SECONDS"],
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if not item.is_publishable:
+    if item.is_publishable:
+        # Publication hangs on consent, which can be withdrawn: caches keep a copy only
+        # briefly and then ask again (a 304 while nothing changed, a 404 once it did).
+        response.headers["Cache-Control"] = (
+            f"public, max-age={current_app.config['MEDIA_CACHE_SECONDS']}, must-revalidate"
+        )
+    else:
         response.headers["Cache-Control"] = "private, no-store"
     return response

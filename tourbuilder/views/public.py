@@ -239,7 +239,7 @@ def site(site_id: int):
     site = get_viewable_site(site_id)
     lang = current_language()
     lat, lon = site.position_for(current_user)
-    exact = site.can_edit(current_user) or not site.approximate_location
+    exact = site.is_exact_for(current_user)
     marker = maps.Marker(
         lat=lat,
         lon=lon,
