@@ -99,6 +99,18 @@ def test_refused_file_fails_with_a_message(app, make):
         assert "Traceback" not in item.error
 
 
+def test_damaged_picture_fails_at_once(app, make):
+    # A real PNG cut inside its image data: no retry can mend it, so no "right now".
+    data = (FIXTURES / "hopper.png").read_bytes()[:16_000]
+    team = make.team()
+    item_id = stored_item(app, team, data, name="hopper.png")
+    with app.app_context():
+        assert process_media_item(item_id) == "failed"
+        item = db.session.get(MediaItem, item_id)
+        assert item.status is MediaStatus.FAILED and item.derivatives == {}
+        assert "damaged" in item.error and "right now" not in item.error
+
+
 def test_video_gets_renditions_and_poster(app, make):
     team = make.team()
     item_id = stored_item(app, team, (FIXTURES / "iphone_rotated.mov").read_bytes())

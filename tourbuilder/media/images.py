@@ -1,7 +1,10 @@
 """Opening photos with Pillow: an explicit decoder allow-list and a pixel limit."""
 
+import contextlib
 import re
+import struct
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import Image
@@ -53,7 +56,9 @@ def open_image(path: Path, fmt: str, max_pixels: int | None = None) -> Image.Ima
                 f" {max_pixels / 1e6:.0f} megapixels."
             ) from exc
         raise too_big_error() from exc
-    except (OSError, ValueError, SyntaxError) as exc:
+    except BAD_BYTES as exc:
+        if is_machine_fault(exc):
+            raise
         raise MediaError(
             f"This file starts like a {fmt} picture but it is damaged and cannot be read."
         ) from exc
@@ -64,6 +69,39 @@ def open_image(path: Path, fmt: str, max_pixels: int | None = None) -> Image.Ima
         im.close()
         raise too_big_error(width, height, max_pixels)
     return im
+
+
+#: What Pillow (and pillow-heif) raise when the bytes of a picture are wrong.
+BAD_BYTES = (OSError, ValueError, SyntaxError, EOFError, struct.error)
+
+
+def is_machine_fault(exc: BaseException) -> bool:
+    """Is this a fault of the machine (disk, I/O) rather than of the picture's bytes?
+
+    Pillow reports damaged data as an ``OSError`` without an error number ("image file is
+    truncated", "broken data stream"); the operating system's own errors carry one.
+    """
+    return isinstance(exc, OSError) and exc.errno is not None
+
+
+@contextlib.contextmanager
+def reading_pixels() -> Iterator[None]:
+    """Anything Pillow says about the bytes while reading a picture's metadata and pixels
+    becomes a permanent :class:`MediaError`: no retry can mend a damaged file.
+
+    A fault of the machine stays an ``OSError``, which :func:`tourbuilder.media.ingest`
+    reports as transient.
+    """
+    try:
+        yield
+    except Image.DecompressionBombError as exc:
+        raise MediaError("This picture has too many pixels to be processed safely.") from exc
+    except BAD_BYTES as exc:
+        if is_machine_fault(exc):
+            raise
+        raise MediaError(
+            "This picture is damaged or incomplete (perhaps the upload was cut short)."
+        ) from exc
 
 
 def too_big_error(width: int = 0, height: int = 0, max_pixels: int = 0) -> MediaError:
