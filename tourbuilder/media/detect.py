@@ -5,6 +5,7 @@ from dataclasses import field
 from pathlib import Path
 
 from . import metadata
+from .containers import check_complete
 from .errors import MediaError
 from .ffmpeg_run import probe
 from .images import open_image
@@ -74,8 +75,7 @@ def detect(path: Path, settings: MediaSettings | None = None) -> Detected:
         fmt = sniff(head)
         if fmt == "id3":
             fmt = _after_id3(fp, head)
-    if fmt == "HEIF" or (fmt in _AV and _AV[fmt][2] == "mov"):
-        _check_boxes(path)
+    check_complete(path, fmt)
     if fmt in _PHOTOS:
         return _photo(path, fmt, settings)
     if fmt in _AV:
@@ -179,31 +179,6 @@ def _is_text(head: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return all(b >= 32 or b in b"\t\r\n" for b in head)
-
-
-def _check_boxes(path: Path) -> None:
-    """Walk the top-level ISO BMFF boxes: one running past the end means a cut-off upload.
-
-    ffmpeg would happily convert the part that arrived; we refuse it instead.
-    """
-    size = path.stat().st_size
-    offset = 0
-    with open(path, "rb") as fp:
-        while offset < size:
-            fp.seek(offset)
-            header = fp.read(16)
-            if len(header) < 8:
-                break
-            length = int.from_bytes(header[:4], "big")
-            if length == 1 and len(header) == 16:
-                length = int.from_bytes(header[8:16], "big")
-            elif length == 0:  # "to the end of the file"
-                break
-            if length < 8 or offset + length > size:
-                raise MediaError(
-                    "This file is damaged or incomplete (perhaps the upload was cut short)."
-                )
-            offset += length
 
 
 def _photo(path: Path, fmt: str, settings: MediaSettings) -> Detected:
