@@ -10,6 +10,8 @@ from .errors import MediaError
 
 #: ISO base media files (boxes): MP4/MOV family and HEIF pictures.
 BOXES = {"HEIF", "mp4", "mov", "m4v", "3gp", "m4a"}
+#: MPEG transport streams: packet size by format (AVCHD's 192 = a time stamp + 188).
+PACKETS = {"mts": 188, "m2ts": 192}
 
 CUT_SHORT = "This file is damaged or incomplete (perhaps the upload was cut short)."
 
@@ -17,10 +19,15 @@ CUT_SHORT = "This file is damaged or incomplete (perhaps the upload was cut shor
 def check_complete(path: Path, fmt: str | None) -> None:
     """Refuse ``path`` when its own structure says bytes are missing at the end.
 
-    :raise MediaError: a box runs past the end of the file.
+    :raise MediaError: a box or RIFF chunk runs past the end of the file, or a transport
+        stream ends inside a packet.
     """
     if fmt in BOXES:
         _walk(path, _box_length)
+    elif fmt == "avi":
+        _walk(path, _riff_length)
+    elif fmt in PACKETS and Path(path).stat().st_size % PACKETS[fmt]:
+        raise MediaError(CUT_SHORT)
 
 
 def _walk(path: Path, length_of) -> None:
@@ -48,3 +55,10 @@ def _box_length(header: bytes) -> int | None:
     if length == 1 and len(header) == 16:
         return int.from_bytes(header[8:16], "big")
     return None if length == 0 else length
+
+
+def _riff_length(header: bytes) -> int:
+    """A RIFF chunk (an AVI over 1 GB has several): 4-byte id, 32-bit little-endian size
+    without the 8-byte header, padded to an even length."""
+    length = int.from_bytes(header[4:8], "little")
+    return 8 + length + (length & 1)

@@ -12,8 +12,8 @@ from .images import open_image
 from .settings import MediaSettings
 
 ACCEPTED = (
-    "accepted photos are JPEG, PNG, WebP, HEIC/HEIF and GIF; videos MP4, MOV, M4V, WebM, MKV"
-    " and 3GP; sound MP3, M4A, AAC, Ogg, Opus and WAV"
+    "accepted photos are JPEG, PNG, WebP, HEIC/HEIF and GIF; videos MP4, MOV, M4V, WebM, MKV,"
+    " 3GP, AVI and AVCHD (MTS/M2TS); sound MP3, M4A, AAC, Ogg, Opus and WAV"
 )
 
 
@@ -22,7 +22,7 @@ class Detected:
     """What a file is. ``demuxer`` is the ffmpeg demuxer forced for video/audio."""
 
     kind: str  # photo, panorama, video, audio
-    format: str  # JPEG, PNG, WEBP, HEIF, GIF, mp4, mov, m4v, 3gp, webm, mkv, mp3, ...
+    format: str  # JPEG, PNG, WEBP, HEIF, GIF, mp4, mov, m4v, 3gp, webm, mkv, avi, mts, mp3...
     mime: str
     extension: str
     demuxer: str | None = None
@@ -49,6 +49,9 @@ _AV = {
     "m4a": ("audio/mp4", ".m4a", "mov"),
     "webm": ("video/webm", ".webm", "matroska"),
     "mkv": ("video/x-matroska", ".mkv", "matroska"),
+    "avi": ("video/x-msvideo", ".avi", "avi"),
+    "mts": ("video/mp2t", ".mts", "mpegts"),  # MPEG transport stream, 188-byte packets
+    "m2ts": ("video/mp2t", ".m2ts", "mpegts"),  # AVCHD/Blu-ray: 192-byte packets
     "mp3": ("audio/mpeg", ".mp3", "mp3"),
     "aac": ("audio/aac", ".aac", "aac"),
     "ogg": ("audio/ogg", ".ogg", "ogg"),
@@ -95,6 +98,8 @@ def sniff(head: bytes) -> str | None:
         return "WEBP"
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "wav"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "avi"
     if head[4:8] == b"ftyp":
         return _ftyp(head)
     if head[4:8] in _QT_ATOMS:
@@ -105,7 +110,21 @@ def sniff(head: bytes) -> str | None:
         return "opus" if b"OpusHead" in head[:100] else "ogg"
     if head.startswith(b"ID3"):
         return "id3"
-    return _mpeg_audio(head)
+    return _transport_stream(head) or _mpeg_audio(head)
+
+
+def _transport_stream(head: bytes) -> str | None:
+    """An MPEG transport stream: the sync byte 0x47 opens every packet of the head.
+
+    Packets are 188 bytes (``.mts``, ``.ts``), or 192 in AVCHD camcorder files and on
+    Blu-ray (``.m2ts``; each packet behind a 4-byte time stamp). Five packets in a row
+    by chance is a 1 in 10^12 event.
+    """
+    for fmt, size, first in (("mts", 188, 0), ("m2ts", 192, 4)):
+        starts = range(first, len(head), size)
+        if len(starts) >= 5 and all(head[i] == 0x47 for i in starts):
+            return fmt
+    return None
 
 
 def _ftyp(head: bytes) -> str | None:

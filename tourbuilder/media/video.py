@@ -31,6 +31,9 @@ from .results import Placeholder
 from .results import VideoResult
 from .settings import MediaSettings
 
+# AVI keeps no presentation time stamps: H.264 with B-frames copied out of it gets time
+# stamps that go backwards in MP4, so AVI sources are always re-encoded.
+NO_REMUX = {"avi"}
 # Applied to every output: no metadata, chapters, subtitles or data tracks.
 STRIP = ["-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn"]
 MP4 = ["-movflags", "+faststart", "-f", "mp4"]
@@ -64,7 +67,7 @@ def process_video(
     if detected.kind != "video" or detected.probe is None:
         raise MediaError("This file is not a video.")
     found = check_video(detected.probe, settings)
-    renditions = plan_renditions(found, settings)
+    renditions = plan_renditions(found, settings, remux=detected.demuxer not in NO_REMUX)
     derivatives = transcode(src, detected.demuxer, found, renditions, out_dir, settings, progress)
     poster = make_poster(src, detected.demuxer, found, out_dir, settings)
     width, height = found.display_size
@@ -79,8 +82,13 @@ def process_video(
     )
 
 
-def plan_renditions(found: StreamFacts, settings: MediaSettings) -> list[Rendition]:
-    """Renditions no larger than the source; one at source size if it is smaller than all."""
+def plan_renditions(
+    found: StreamFacts, settings: MediaSettings, *, remux: bool = True
+) -> list[Rendition]:
+    """Renditions no larger than the source; one at source size if it is smaller than all.
+
+    ``remux=False`` re-encodes even a source that is already web-ready.
+    """
     width, height = found.display_size
     short, long = min(width, height), max(width, height)
     plans = []
@@ -89,10 +97,11 @@ def plan_renditions(found: StreamFacts, settings: MediaSettings) -> list[Renditi
             continue
         scale = min(size / short, size * 16 / 9 / long)
         w, h = _even(width * scale), _even(height * scale)
-        plans.append(Rendition(size, w, h, copy=_can_copy(found, w, h, size, settings)))
+        plans.append(Rendition(size, w, h, copy=remux and _can_copy(found, w, h, size, settings)))
     if not plans:
         w, h = _even(width), _even(height)
-        plans.append(Rendition(min(w, h), w, h, copy=_can_copy(found, w, h, short, settings)))
+        copy = remux and _can_copy(found, w, h, short, settings)
+        plans.append(Rendition(min(w, h), w, h, copy=copy))
     return plans
 
 
@@ -208,18 +217,23 @@ def make_poster(src, demuxer, found, out_dir, settings) -> tuple[list[Derivative
     """A poster frame a tenth of the way in (at most 3 s), via an input seek.
 
     ffmpeg hands a BMP over a pipe (already upright: ffmpeg applies the
-    rotation) and Pillow writes the WebP/JPEG sizes, metadata-free.
+    rotation) and Pillow writes the WebP/JPEG sizes, metadata-free. A transport
+    stream has no index of its key frames: a seek past the last one decodes
+    nothing, and the poster is then the first frame.
     """
-    seek = min(found.duration / 10, 3.0)
     width, height = found.display_size
     w, h = imaging.scaled(width, height, min(settings.poster_max_edge, max(width, height)))
-    args = [
-        *base_args(settings.ffmpeg), *input_args(src, demuxer, seek_s=seek),
-        "-map", "0:v:0", "-frames:v", "1", "-vf", f"scale={w}:{h}",
-        *STRIP, "-an", "-c:v", "bmp", "-f", "image2pipe", "pipe:1",
-    ]  # fmt: skip
-    data = run(args, timeout_s=settings.ffmpeg_timeout_s, failure="No picture could be taken "
-               "from this video; it may be damaged.")  # fmt: skip
+    data = b""
+    for seek in (min(found.duration / 10, 3.0), None):
+        args = [
+            *base_args(settings.ffmpeg), *input_args(src, demuxer, seek_s=seek),
+            "-map", "0:v:0", "-frames:v", "1", "-vf", f"scale={w}:{h}",
+            *STRIP, "-an", "-c:v", "bmp", "-f", "image2pipe", "pipe:1",
+        ]  # fmt: skip
+        data = run(args, timeout_s=settings.ffmpeg_timeout_s, failure="No picture could be "
+                   "taken from this video; it may be damaged.")  # fmt: skip
+        if data or not seek:
+            break
     if not data:
         raise MediaError("No picture could be taken from this video; it may be damaged.")
     with Image.open(io.BytesIO(data), formats=["BMP"]) as frame:
