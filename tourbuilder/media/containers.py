@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .errors import MediaError
 
-#: ISO base media files (boxes): MP4/MOV family and HEIF pictures.
-BOXES = {"HEIF", "mp4", "mov", "m4v", "3gp", "m4a"}
+#: ISO base media files (boxes): MP4/MOV family, HEIF and AVIF pictures.
+BOXES = {"HEIF", "AVIF", "mp4", "mov", "m4v", "3gp", "m4a"}
 #: MPEG transport streams: packet size by format (AVCHD's 192 = a time stamp + 188).
 PACKETS = {"mts": 188, "m2ts": 192}
 

@@ -12,7 +12,7 @@ from .images import open_image
 from .settings import MediaSettings
 
 ACCEPTED = (
-    "accepted photos are JPEG, PNG, WebP, HEIC/HEIF and GIF; videos MP4, MOV, M4V, WebM, MKV,"
+    "accepted photos are JPEG, PNG, WebP, HEIC/HEIF, AVIF and GIF; videos MP4, MOV, M4V, WebM, MKV,"
     " 3GP, AVI and AVCHD (MTS/M2TS); sound MP3, M4A, AAC, Ogg, Opus and WAV"
 )
 
@@ -22,7 +22,7 @@ class Detected:
     """What a file is. ``demuxer`` is the ffmpeg demuxer forced for video/audio."""
 
     kind: str  # photo, panorama, video, audio
-    format: str  # JPEG, PNG, WEBP, HEIF, GIF, mp4, mov, m4v, 3gp, webm, mkv, avi, mts, mp3...
+    format: str  # JPEG, PNG, WEBP, HEIF, AVIF, GIF, mp4, mov, m4v, 3gp, webm, mkv, avi, mts, mp3...
     mime: str
     extension: str
     demuxer: str | None = None
@@ -38,6 +38,7 @@ _PHOTOS = {
     "PNG": ("image/png", ".png"),
     "WEBP": ("image/webp", ".webp"),
     "HEIF": ("image/heif", ".heic"),
+    "AVIF": ("image/avif", ".avif"),
     "GIF": ("image/gif", ".gif"),
 }
 # format -> (mime, extension, demuxer)
@@ -58,7 +59,8 @@ _AV = {
     "opus": ("audio/ogg", ".opus", "ogg"),
     "wav": ("audio/wav", ".wav", "wav"),
 }
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+_HEVC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
+_HEIF_BRANDS = _HEVC_BRANDS | {b"mif1", b"msf1"}
 _QT_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 
 
@@ -131,8 +133,11 @@ def _ftyp(head: bytes) -> str | None:
     size = int.from_bytes(head[:4], "big")
     major = head[8:12]
     brands = {major} | {head[i : i + 4] for i in range(16, min(size, len(head)) - 3, 4)}
-    if major in (b"avif", b"avis"):
-        return None
+    # AVIF is HEIF with AV1 inside: its own brand, or the generic image brand plus "avif".
+    if major in (b"avif", b"avis") or (
+        major in (b"mif1", b"msf1") and brands & {b"avif", b"avis"} and not brands & _HEVC_BRANDS
+    ):
+        return "AVIF"
     if major in _HEIF_BRANDS:
         return "HEIF"
     if major in (b"M4A ", b"M4B "):
@@ -180,7 +185,6 @@ def describe(head: bytes) -> str:
         (head.startswith(b"PK\x03\x04"), "This file is a ZIP archive"),
         (head[:4] in (b"II*\x00", b"MM\x00*"), "This file is a TIFF or camera RAW picture"),
         (head.startswith(b"BM"), "This file is a BMP picture"),
-        (head[4:12] in (b"ftypavif", b"ftypavis"), "This file is an AVIF picture"),
         (not head, "This file is empty"),
         (text.startswith(b"<?xml"), "This file is an XML document"),
     ]  # fmt: skip

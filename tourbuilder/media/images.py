@@ -7,12 +7,13 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from PIL import features
 from PIL import Image
 
 from .errors import MediaError
 
 #: Pillow format names we decode; nothing else is ever tried.
-PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "GIF")
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "AVIF", "GIF")
 
 _heif_ready = False
 
@@ -39,6 +40,10 @@ def open_image(path: Path, fmt: str, max_pixels: int | None = None) -> Image.Ima
         raise MediaError("This kind of picture is not accepted.")
     if fmt == "HEIF":
         _ensure_heif()
+    if fmt == "AVIF" and not features.check("avif"):
+        # Pillow reads AVIF itself (11.3 and later, built with libavif): a build without
+        # it is the server's fault, to be mended there, not the picture's.
+        raise MediaError("The media tools are not available right now.", permanent=False)
     try:
         # Pillow warns above its global MAX_IMAGE_PIXELS (89 MP); our own limit,
         # checked below from the same header, is the one that decides.
@@ -71,8 +76,9 @@ def open_image(path: Path, fmt: str, max_pixels: int | None = None) -> Image.Ima
     return im
 
 
-#: What Pillow (and pillow-heif) raise when the bytes of a picture are wrong.
-BAD_BYTES = (OSError, ValueError, SyntaxError, EOFError, struct.error)
+#: What Pillow and its plugins raise when the bytes of a picture are wrong (libavif's
+#: parse and decode failures come as RuntimeError).
+BAD_BYTES = (OSError, ValueError, SyntaxError, EOFError, struct.error, RuntimeError)
 
 
 def is_machine_fault(exc: BaseException) -> bool:
