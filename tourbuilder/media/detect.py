@@ -85,7 +85,8 @@ def detect(path: Path, settings: MediaSettings | None = None) -> Detected:
         return _photo(path, fmt, settings)
     if fmt in _AV:
         return _av(path, fmt, settings)
-    raise MediaError(f"{describe(head)}; {ACCEPTED}.")
+    sentence, kind = describe(head)
+    raise MediaError(f"{sentence}; {ACCEPTED}.", kind=kind)
 
 
 def sniff(head: bytes) -> str | None:
@@ -170,15 +171,17 @@ def _after_id3(fp, head: bytes) -> str | None:
     return _mpeg_audio(fp.read(4)) or "mp3"
 
 
-def describe(head: bytes) -> str:
-    """A sentence saying what a refused file appears to be."""
+def describe(head: bytes) -> tuple[str, str | None]:
+    """A sentence saying what a refused file appears to be, and its kind when it is one
+    we can name although we do not process it (``track``: a GPS track or map file)."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     known = [
         (text.startswith(b"#extm3u"), "This file is an HLS streaming playlist, not a video"),
         (text.startswith(b"ffconcat"), "This file is an ffmpeg concat script, not a video"),
         (b"<svg" in text[:1024], "This file is an SVG drawing"),
-        (b"<gpx" in text[:1024], "This file is a GPS track (GPX), not a photo, video or sound"),
-        (b"<kml" in text[:1024], "This file is a map (KML), not a photo, video or sound"),
+        (b"<gpx" in text[:1024], "This file is a GPS track (GPX), not a photo, video or sound",
+         "track"),
+        (b"<kml" in text[:1024], "This file is a map (KML), not a photo, video or sound", "track"),
         (text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:256],
          "This file is a web page (HTML)"),
         (head.startswith(b"%PDF"), "This file is a PDF document"),
@@ -188,12 +191,12 @@ def describe(head: bytes) -> str:
         (not head, "This file is empty"),
         (text.startswith(b"<?xml"), "This file is an XML document"),
     ]  # fmt: skip
-    for matched, sentence in known:
+    for matched, sentence, *kind in known:  # a third item, when there, names the kind
         if matched:
-            return sentence
+            return sentence, next(iter(kind), None)
     if _is_text(head):
-        return "This file is plain text"
-    return "This file is not a photo, video or sound recording we can recognise"
+        return "This file is plain text", None
+    return "This file is not a photo, video or sound recording we can recognise", None
 
 
 def _is_text(head: bytes) -> bool:
