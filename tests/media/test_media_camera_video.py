@@ -184,3 +184,21 @@ def test_transport_stream_with_one_key_frame_still_gets_a_poster(tmp_path):
     src = make_video(tmp_path / "upload", "-f", "mpegts", "-g", "250", size="640x360")
     result = ingest(src, tmp_path / "out", SETTINGS)
     assert result.poster and result.placeholder.color != "#000000"
+
+
+def test_interlaced_camcorder_video_is_deinterlaced(tmp_path):
+    # Most AVCHD camcorders film 1080i/50i: two fields woven into each frame. Copied or
+    # encoded as they are, every movement shows combs in a browser.
+    src = make_video(
+        tmp_path / "upload", "-vf", "interlace=scan=tff", "-f", "mpegts",
+        size="1280x720", rate=50,
+        codec=[*AVCHD, "-flags", "+ildct+ilme", "-x264-params", "tff=1", "-b:v", "2M"],
+    )  # fmt: skip
+    assert detect(src, SETTINGS).probe["streams"][0]["field_order"] == "tt"
+    result = ingest(src, tmp_path / "out", SETTINGS)
+    (video,) = [d for d in result.derivatives if d.role == "video"]
+    assert not video.remuxed
+    stream = [s for s in ffprobe(video.path)["streams"] if s["codec_type"] == "video"][0]
+    assert stream["field_order"] == "progressive"
+    assert stream["avg_frame_rate"] == "25/1"
+    assert decode_errors(video.path) == ""

@@ -113,10 +113,12 @@ def _can_copy(found: StreamFacts, w: int, h: int, size: int, settings: MediaSett
     """Is the source already what we would encode? Then copy it bit for bit.
 
     Rotated sources are always re-encoded: turning the pixels is safer than
-    trusting every player to honour the display matrix.
+    trusting every player to honour the display matrix. So are interlaced ones:
+    browsers show their fields woven together, combed at every movement.
     """
     return (
-        found.vcodec == "h264"
+        not found.interlaced
+        and found.vcodec == "h264"
         and found.pix_fmt == "yuv420p"
         and found.profile in WEB_PROFILES
         and found.acodec in (None, "aac")
@@ -166,10 +168,11 @@ def transcode_command(
     encoded = [r for r in renditions if not r.copy]
     args = [*base_args(settings.ffmpeg), *_threads(settings), *input_args(src, demuxer)]
     if encoded:
+        source = f"[0:v:0]{deinterlace(found)}"
         labels = "".join(f"[s{i}]" for i in range(len(encoded)))
-        graph = [f"[0:v:0]split={len(encoded)}{labels}"] if len(encoded) > 1 else []
+        graph = [f"{source}split={len(encoded)}{labels}"] if len(encoded) > 1 else []
         for i, r in enumerate(encoded):
-            source = f"[s{i}]" if len(encoded) > 1 else "[0:v:0]"
+            source = f"[s{i}]" if len(encoded) > 1 else source
             # No scaler at source size: swscale runs in ffmpeg's one main thread.
             scale = "" if (r.width, r.height) == size else f"scale={r.width}:{r.height},"
             graph.append(f"{source}{scale}setsar=1[v{i}]")
@@ -180,6 +183,12 @@ def transcode_command(
         args += [*encode_args(rendition, f"v{index}", found, settings), file_url(out)]
         index += 0 if rendition.copy else 1
     return args
+
+
+def deinterlace(found: StreamFacts) -> str:
+    """The filter (with its trailing comma) that makes whole frames of an interlaced source's
+    fields, one frame per frame (50i becomes 25p); '' for progressive video."""
+    return "bwdif=mode=send_frame," if found.interlaced else ""
 
 
 def transcode(src, demuxer, found, renditions, out_dir, settings, progress) -> list[Derivative]:
@@ -227,7 +236,7 @@ def make_poster(src, demuxer, found, out_dir, settings) -> tuple[list[Derivative
     for seek in (min(found.duration / 10, 3.0), None):
         args = [
             *base_args(settings.ffmpeg), *input_args(src, demuxer, seek_s=seek),
-            "-map", "0:v:0", "-frames:v", "1", "-vf", f"scale={w}:{h}",
+            "-map", "0:v:0", "-frames:v", "1", "-vf", f"{deinterlace(found)}scale={w}:{h}",
             *STRIP, "-an", "-c:v", "bmp", "-f", "image2pipe", "pipe:1",
         ]  # fmt: skip
         data = run(args, timeout_s=settings.ffmpeg_timeout_s, failure="No picture could be "
