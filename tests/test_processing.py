@@ -99,6 +99,18 @@ def test_refused_file_fails_with_a_message(app, make):
         assert "Traceback" not in item.error
 
 
+def test_damaged_picture_fails_at_once(app, make):
+    # A real PNG cut inside its image data: no retry can mend it, so no "right now".
+    data = (FIXTURES / "hopper.png").read_bytes()[:16_000]
+    team = make.team()
+    item_id = stored_item(app, team, data, name="hopper.png")
+    with app.app_context():
+        assert process_media_item(item_id) == "failed"
+        item = db.session.get(MediaItem, item_id)
+        assert item.status is MediaStatus.FAILED and item.derivatives == {}
+        assert "damaged" in item.error and "right now" not in item.error
+
+
 def test_video_gets_renditions_and_poster(app, make):
     team = make.team()
     item_id = stored_item(app, team, (FIXTURES / "iphone_rotated.mov").read_bytes())
@@ -179,3 +191,23 @@ def test_size_limit_per_kind(app, make):
         assert process_media_item(item_id) == "failed"
         error = db.session.get(MediaItem, item_id).error
         assert error == "This photo is 32.0 KB; the limit for a photo is 9.8 KB."
+
+
+@pytest.mark.parametrize(
+    ("fixture", "kind", "error"),
+    [
+        ("iphone_rotated.mov", MediaKind.VIDEO, "This video is 156.2 KB; the limit for a video"),
+        ("Mojstrovka.gpx", MediaKind.TRACK, "This file is a GPS track (GPX)"),
+    ],
+)
+def test_failed_item_takes_the_kind_of_its_bytes(app, make, fixture, kind, error):
+    # Stored as a photo (the first guess from a declared image/jpeg), refused once the
+    # bytes are known: the item says what they are.
+    app.config["UPLOAD_LIMITS"] = {"video": 100_000}
+    team = make.team()
+    item_id = stored_item(app, team, (FIXTURES / fixture).read_bytes(), name="IMG_0001.jpg")
+    with app.app_context():
+        assert process_media_item(item_id) == "failed"
+        item = db.session.get(MediaItem, item_id)
+        assert item.kind is kind
+        assert item.error.startswith(error)

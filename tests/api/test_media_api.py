@@ -122,3 +122,18 @@ def test_delete_media_removes_the_item(api, world):
     url = f"{V1}/media/{world.media_id}"
     assert api.delete("editor", url).status_code == 204
     assert api.get("editor", url).status_code == 404
+
+
+GPX = FLOWER.with_name("Mojstrovka.gpx")
+
+
+@pytest.mark.skipif(not GPX.exists(), reason=f"{GPX} is absent")
+def test_refused_upload_is_labelled_by_its_bytes(api, world):
+    # Declared a JPEG photo, it is a GPS track: refused, and listed as a track.
+    response = upload(api, world, path=GPX, name="IMG_0001.jpg")
+    assert response.status_code == 201, response.json
+    item = api.get("editor", f"{V1}/media/{response.json['id']}").json
+    assert (item["status"], item["kind"]) == ("failed", "track")
+    assert "GPS track" in item["error"]
+    listed = api.get("editor", f"{V1}/media?team_id={world.team.id}&kind=track").json
+    assert [i["id"] for i in listed] == [item["id"]]

@@ -46,8 +46,10 @@ def make_video(
     rate: int = 25,
     audio: bool = True,
     codec: list[str] | None = None,
+    audio_codec: list[str] | None = None,
 ) -> Path:
-    """Generate a small test video with lavfi (testsrc + sine)."""
+    """Generate a small test video with lavfi (testsrc + sine); the container comes from
+    the name or from ``-f`` in ``args``."""
     cmd = [
         "ffmpeg",
         "-hide_banner",
@@ -63,7 +65,7 @@ def make_video(
         cmd += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={duration}"]
     cmd += codec or ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
     if audio:
-        cmd += ["-c:a", "aac", "-b:a", "64k"]
+        cmd += audio_codec or ["-c:a", "aac", "-b:a", "64k"]
     cmd += [*args, str(path)]
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     return path

@@ -43,6 +43,7 @@ def test_tracks_are_refused_by_ingest(row, fixtures_dir, tmp_path):
     with pytest.raises(MediaError) as info:
         ingest(fixtures_dir / row["file"], tmp_path)
     assert "not a photo, video or sound" in str(info.value)
+    assert info.value.kind == "track"  # refused, yet named: the library says what it is
     assert not list(tmp_path.iterdir())
 
 

@@ -145,7 +145,7 @@ def test_jpeg_zip_polyglot_is_defused(tmp_path):
         (
             b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>x</script>'
             b"</svg>",
-            "SVG drawing; accepted photos are JPEG, PNG, WebP, HEIC/HEIF and GIF",
+            "SVG drawing; accepted photos are JPEG, PNG, WebP, HEIC/HEIF, AVIF and GIF",
         ),
         (b"<!DOCTYPE html><html><body><img src=x onerror=alert(1)></body></html>", "web page"),
         (b"just some words\n", "plain text"),

@@ -127,8 +127,9 @@ def test_video_without_sound(tmp_path):
 )
 def test_limits_refuse_before_decoding(tmp_path, settings, message):
     src = make_video(tmp_path / "v.mp4")
-    with pytest.raises(MediaError, match=message):
+    with pytest.raises(MediaError, match=message) as info:
         ingest(src, tmp_path / "out", settings)
+    assert info.value.kind == "video"  # refused, but known to be a video
     assert not list((tmp_path / "out").iterdir())
 
 

@@ -52,19 +52,27 @@ def ingest(
     ``sha256``) so neither is done twice.
 
     :raise MediaError: the file is refused or cannot be processed; its
-        message can be shown to the person who uploaded it.
+        message can be shown to the person who uploaded it, and its ``kind`` says
+        what the file is whenever that was recognised.
     """
     settings = settings or MediaSettings()
+    found = detected
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        found = detected or detect(Path(path), settings)
+        found = found or detect(Path(path), settings)
         return _ingest(Path(path), Path(out_dir), settings, progress, as_panorama, found, sha256)
+    except MediaError as exc:
+        if exc.kind is None and found is not None:
+            exc.kind = found.kind  # refused, but known: a video over a limit is a video
+        raise
     except OSError as exc:
         # Reading the upload or writing derivatives failed (storage, disk
         # full): not the file's fault, so worth retrying.
         log.warning("ingest of %s failed: %s", path, exc)
         raise MediaError(
-            "The file could not be read or its copies written right now.", permanent=False
+            "The file could not be read or its copies written right now.",
+            permanent=False,
+            kind=found.kind if found else None,
         ) from exc
 
 

@@ -37,6 +37,7 @@ class StreamFacts:
     pix_fmt: str | None = None
     profile: str | None = None
     video_bitrate: int = 0
+    interlaced: bool = False  # fields woven into frames (AVCHD 1080i, DV, broadcast)
 
     @property
     def display_size(self) -> tuple[int, int]:
@@ -63,6 +64,7 @@ def facts(probe: dict) -> StreamFacts:
         result.fps = _rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate"))
         result.pix_fmt = video.get("pix_fmt")
         result.profile = video.get("profile")
+        result.interlaced = video.get("field_order") in ("tt", "bb", "tb", "bt")
         result.video_bitrate = int(_number(video.get("bit_rate"))) or result.bitrate
     return result
 

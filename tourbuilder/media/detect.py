@@ -5,14 +5,15 @@ from dataclasses import field
 from pathlib import Path
 
 from . import metadata
+from .containers import check_complete
 from .errors import MediaError
 from .ffmpeg_run import probe
 from .images import open_image
 from .settings import MediaSettings
 
 ACCEPTED = (
-    "accepted photos are JPEG, PNG, WebP, HEIC/HEIF and GIF; videos MP4, MOV, M4V, WebM, MKV"
-    " and 3GP; sound MP3, M4A, AAC, Ogg, Opus and WAV"
+    "accepted photos are JPEG, PNG, WebP, HEIC/HEIF, AVIF and GIF; videos MP4, MOV, M4V, WebM, MKV,"
+    " 3GP, AVI and AVCHD (MTS/M2TS); sound MP3, M4A, AAC, Ogg, Opus and WAV"
 )
 
 
@@ -21,7 +22,7 @@ class Detected:
     """What a file is. ``demuxer`` is the ffmpeg demuxer forced for video/audio."""
 
     kind: str  # photo, panorama, video, audio
-    format: str  # JPEG, PNG, WEBP, HEIF, GIF, mp4, mov, m4v, 3gp, webm, mkv, mp3, ...
+    format: str  # JPEG, PNG, WEBP, HEIF, AVIF, GIF, mp4, mov, m4v, 3gp, webm, mkv, avi, mts, mp3...
     mime: str
     extension: str
     demuxer: str | None = None
@@ -37,6 +38,7 @@ _PHOTOS = {
     "PNG": ("image/png", ".png"),
     "WEBP": ("image/webp", ".webp"),
     "HEIF": ("image/heif", ".heic"),
+    "AVIF": ("image/avif", ".avif"),
     "GIF": ("image/gif", ".gif"),
 }
 # format -> (mime, extension, demuxer)
@@ -48,13 +50,17 @@ _AV = {
     "m4a": ("audio/mp4", ".m4a", "mov"),
     "webm": ("video/webm", ".webm", "matroska"),
     "mkv": ("video/x-matroska", ".mkv", "matroska"),
+    "avi": ("video/x-msvideo", ".avi", "avi"),
+    "mts": ("video/mp2t", ".mts", "mpegts"),  # MPEG transport stream, 188-byte packets
+    "m2ts": ("video/mp2t", ".m2ts", "mpegts"),  # AVCHD/Blu-ray: 192-byte packets
     "mp3": ("audio/mpeg", ".mp3", "mp3"),
     "aac": ("audio/aac", ".aac", "aac"),
     "ogg": ("audio/ogg", ".ogg", "ogg"),
     "opus": ("audio/ogg", ".opus", "ogg"),
     "wav": ("audio/wav", ".wav", "wav"),
 }
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+_HEVC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
+_HEIF_BRANDS = _HEVC_BRANDS | {b"mif1", b"msf1"}
 _QT_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 
 
@@ -74,13 +80,13 @@ def detect(path: Path, settings: MediaSettings | None = None) -> Detected:
         fmt = sniff(head)
         if fmt == "id3":
             fmt = _after_id3(fp, head)
-    if fmt == "HEIF" or (fmt in _AV and _AV[fmt][2] == "mov"):
-        _check_boxes(path)
+    check_complete(path, fmt)
     if fmt in _PHOTOS:
         return _photo(path, fmt, settings)
     if fmt in _AV:
         return _av(path, fmt, settings)
-    raise MediaError(f"{describe(head)}; {ACCEPTED}.")
+    sentence, kind = describe(head)
+    raise MediaError(f"{sentence}; {ACCEPTED}.", kind=kind)
 
 
 def sniff(head: bytes) -> str | None:
@@ -95,6 +101,8 @@ def sniff(head: bytes) -> str | None:
         return "WEBP"
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "wav"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "avi"
     if head[4:8] == b"ftyp":
         return _ftyp(head)
     if head[4:8] in _QT_ATOMS:
@@ -105,15 +113,32 @@ def sniff(head: bytes) -> str | None:
         return "opus" if b"OpusHead" in head[:100] else "ogg"
     if head.startswith(b"ID3"):
         return "id3"
-    return _mpeg_audio(head)
+    return _transport_stream(head) or _mpeg_audio(head)
+
+
+def _transport_stream(head: bytes) -> str | None:
+    """An MPEG transport stream: the sync byte 0x47 opens every packet of the head.
+
+    Packets are 188 bytes (``.mts``, ``.ts``), or 192 in AVCHD camcorder files and on
+    Blu-ray (``.m2ts``; each packet behind a 4-byte time stamp). Five packets in a row
+    by chance is a 1 in 10^12 event.
+    """
+    for fmt, size, first in (("mts", 188, 0), ("m2ts", 192, 4)):
+        starts = range(first, len(head), size)
+        if len(starts) >= 5 and all(head[i] == 0x47 for i in starts):
+            return fmt
+    return None
 
 
 def _ftyp(head: bytes) -> str | None:
     size = int.from_bytes(head[:4], "big")
     major = head[8:12]
     brands = {major} | {head[i : i + 4] for i in range(16, min(size, len(head)) - 3, 4)}
-    if major in (b"avif", b"avis"):
-        return None
+    # AVIF is HEIF with AV1 inside: its own brand, or the generic image brand plus "avif".
+    if major in (b"avif", b"avis") or (
+        major in (b"mif1", b"msf1") and brands & {b"avif", b"avis"} and not brands & _HEVC_BRANDS
+    ):
+        return "AVIF"
     if major in _HEIF_BRANDS:
         return "HEIF"
     if major in (b"M4A ", b"M4B "):
@@ -146,31 +171,32 @@ def _after_id3(fp, head: bytes) -> str | None:
     return _mpeg_audio(fp.read(4)) or "mp3"
 
 
-def describe(head: bytes) -> str:
-    """A sentence saying what a refused file appears to be."""
+def describe(head: bytes) -> tuple[str, str | None]:
+    """A sentence saying what a refused file appears to be, and its kind when it is one
+    we can name although we do not process it (``track``: a GPS track or map file)."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     known = [
         (text.startswith(b"#extm3u"), "This file is an HLS streaming playlist, not a video"),
         (text.startswith(b"ffconcat"), "This file is an ffmpeg concat script, not a video"),
         (b"<svg" in text[:1024], "This file is an SVG drawing"),
-        (b"<gpx" in text[:1024], "This file is a GPS track (GPX), not a photo, video or sound"),
-        (b"<kml" in text[:1024], "This file is a map (KML), not a photo, video or sound"),
+        (b"<gpx" in text[:1024], "This file is a GPS track (GPX), not a photo, video or sound",
+         "track"),
+        (b"<kml" in text[:1024], "This file is a map (KML), not a photo, video or sound", "track"),
         (text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:256],
          "This file is a web page (HTML)"),
         (head.startswith(b"%PDF"), "This file is a PDF document"),
         (head.startswith(b"PK\x03\x04"), "This file is a ZIP archive"),
         (head[:4] in (b"II*\x00", b"MM\x00*"), "This file is a TIFF or camera RAW picture"),
         (head.startswith(b"BM"), "This file is a BMP picture"),
-        (head[4:12] in (b"ftypavif", b"ftypavis"), "This file is an AVIF picture"),
         (not head, "This file is empty"),
         (text.startswith(b"<?xml"), "This file is an XML document"),
     ]  # fmt: skip
-    for matched, sentence in known:
+    for matched, sentence, *kind in known:  # a third item, when there, names the kind
         if matched:
-            return sentence
+            return sentence, next(iter(kind), None)
     if _is_text(head):
-        return "This file is plain text"
-    return "This file is not a photo, video or sound recording we can recognise"
+        return "This file is plain text", None
+    return "This file is not a photo, video or sound recording we can recognise", None
 
 
 def _is_text(head: bytes) -> bool:
@@ -179,31 +205,6 @@ def _is_text(head: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return all(b >= 32 or b in b"\t\r\n" for b in head)
-
-
-def _check_boxes(path: Path) -> None:
-    """Walk the top-level ISO BMFF boxes: one running past the end means a cut-off upload.
-
-    ffmpeg would happily convert the part that arrived; we refuse it instead.
-    """
-    size = path.stat().st_size
-    offset = 0
-    with open(path, "rb") as fp:
-        while offset < size:
-            fp.seek(offset)
-            header = fp.read(16)
-            if len(header) < 8:
-                break
-            length = int.from_bytes(header[:4], "big")
-            if length == 1 and len(header) == 16:
-                length = int.from_bytes(header[8:16], "big")
-            elif length == 0:  # "to the end of the file"
-                break
-            if length < 8 or offset + length > size:
-                raise MediaError(
-                    "This file is damaged or incomplete (perhaps the upload was cut short)."
-                )
-            offset += length
 
 
 def _photo(path: Path, fmt: str, settings: MediaSettings) -> Detected:

@@ -81,6 +81,8 @@ def demuxer_label(demuxer: str) -> str:
     return {
         "mov": "an MP4/MOV video",
         "matroska": "a WebM/MKV video",
+        "avi": "an AVI video",
+        "mpegts": "an AVCHD/MPEG-TS video",
         "mp3": "an MP3 recording",
         "aac": "an AAC recording",
         "ogg": "an Ogg recording",

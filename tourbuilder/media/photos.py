@@ -10,6 +10,7 @@ from .detect import sniff
 from .errors import MediaError
 from .images import open_image
 from .images import PHOTO_FORMATS
+from .images import reading_pixels
 from .metadata import MediaMetadata
 from .metadata import photo_metadata
 from .metadata import xmp_packet
@@ -73,28 +74,23 @@ def decode(src: Path, settings: MediaSettings, largest: int, *, fmt: str | None 
         if fmt not in PHOTO_FORMATS:
             raise MediaError("This file is not a photo.")
     with open_image(src, fmt, settings.max_pixels) as im:
-        meta = photo_metadata(im)
-        # pillow-heif has already turned HEIF pixels upright.
-        orientation = 1 if fmt == "HEIF" else meta.orientation
-        width, height = im.size
-        if orientation >= 5:
-            width, height = height, width
-        target = min(largest, max(im.size))
-        if fmt == "JPEG" and target < max(im.size):
-            want = max(1, int(target * (1 - settings.jpeg_draft_slack)))
-            im.draft("RGB", imaging.scaled(*im.size, want))
-            target = min(target, max(im.size))
-        icc = im.info.get("icc_profile")
-        xmp = xmp_packet(im)
-        try:
+        # Reading the metadata may read the whole file: a PNG's EXIF can follow its pixels.
+        with reading_pixels():
+            meta = photo_metadata(im)
+            # pillow-heif has already turned HEIF pixels upright.
+            orientation = 1 if fmt == "HEIF" else meta.orientation
+            width, height = im.size
+            if orientation >= 5:
+                width, height = height, width
+            target = min(largest, max(im.size))
+            if fmt == "JPEG" and target < max(im.size):
+                want = max(1, int(target * (1 - settings.jpeg_draft_slack)))
+                im.draft("RGB", imaging.scaled(*im.size, want))
+                target = min(target, max(im.size))
+            icc = im.info.get("icc_profile")
+            xmp = xmp_packet(im)
             im.load()
-            pixels = imaging.resizable(im)
-        except Image.DecompressionBombError as exc:
-            raise MediaError("This picture has too many pixels to be processed safely.") from exc
-        except (OSError, ValueError, SyntaxError) as exc:
-            raise MediaError(
-                "This picture is damaged or incomplete (perhaps the upload was cut short)."
-            ) from exc
+            pixels = imaging.resizable(im)  # a broken palette shows here
         if max(pixels.size) != target:
             pixels = pixels.resize(
                 imaging.scaled(*pixels.size, target), Image.Resampling.LANCZOS, reducing_gap=3.0

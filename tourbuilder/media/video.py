@@ -31,6 +31,9 @@ from .results import Placeholder
 from .results import VideoResult
 from .settings import MediaSettings
 
+# AVI keeps no presentation time stamps: H.264 with B-frames copied out of it gets time
+# stamps that go backwards in MP4, so AVI sources are always re-encoded.
+NO_REMUX = {"avi"}
 # Applied to every output: no metadata, chapters, subtitles or data tracks.
 STRIP = ["-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn"]
 MP4 = ["-movflags", "+faststart", "-f", "mp4"]
@@ -64,7 +67,7 @@ def process_video(
     if detected.kind != "video" or detected.probe is None:
         raise MediaError("This file is not a video.")
     found = check_video(detected.probe, settings)
-    renditions = plan_renditions(found, settings)
+    renditions = plan_renditions(found, settings, remux=detected.demuxer not in NO_REMUX)
     derivatives = transcode(src, detected.demuxer, found, renditions, out_dir, settings, progress)
     poster = make_poster(src, detected.demuxer, found, out_dir, settings)
     width, height = found.display_size
@@ -79,8 +82,13 @@ def process_video(
     )
 
 
-def plan_renditions(found: StreamFacts, settings: MediaSettings) -> list[Rendition]:
-    """Renditions no larger than the source; one at source size if it is smaller than all."""
+def plan_renditions(
+    found: StreamFacts, settings: MediaSettings, *, remux: bool = True
+) -> list[Rendition]:
+    """Renditions no larger than the source; one at source size if it is smaller than all.
+
+    ``remux=False`` re-encodes even a source that is already web-ready.
+    """
     width, height = found.display_size
     short, long = min(width, height), max(width, height)
     plans = []
@@ -89,10 +97,11 @@ def plan_renditions(found: StreamFacts, settings: MediaSettings) -> list[Renditi
             continue
         scale = min(size / short, size * 16 / 9 / long)
         w, h = _even(width * scale), _even(height * scale)
-        plans.append(Rendition(size, w, h, copy=_can_copy(found, w, h, size, settings)))
+        plans.append(Rendition(size, w, h, copy=remux and _can_copy(found, w, h, size, settings)))
     if not plans:
         w, h = _even(width), _even(height)
-        plans.append(Rendition(min(w, h), w, h, copy=_can_copy(found, w, h, short, settings)))
+        copy = remux and _can_copy(found, w, h, short, settings)
+        plans.append(Rendition(min(w, h), w, h, copy=copy))
     return plans
 
 
@@ -104,10 +113,12 @@ def _can_copy(found: StreamFacts, w: int, h: int, size: int, settings: MediaSett
     """Is the source already what we would encode? Then copy it bit for bit.
 
     Rotated sources are always re-encoded: turning the pixels is safer than
-    trusting every player to honour the display matrix.
+    trusting every player to honour the display matrix. So are interlaced ones:
+    browsers show their fields woven together, combed at every movement.
     """
     return (
-        found.vcodec == "h264"
+        not found.interlaced
+        and found.vcodec == "h264"
         and found.pix_fmt == "yuv420p"
         and found.profile in WEB_PROFILES
         and found.acodec in (None, "aac")
@@ -157,10 +168,11 @@ def transcode_command(
     encoded = [r for r in renditions if not r.copy]
     args = [*base_args(settings.ffmpeg), *_threads(settings), *input_args(src, demuxer)]
     if encoded:
+        source = f"[0:v:0]{deinterlace(found)}"
         labels = "".join(f"[s{i}]" for i in range(len(encoded)))
-        graph = [f"[0:v:0]split={len(encoded)}{labels}"] if len(encoded) > 1 else []
+        graph = [f"{source}split={len(encoded)}{labels}"] if len(encoded) > 1 else []
         for i, r in enumerate(encoded):
-            source = f"[s{i}]" if len(encoded) > 1 else "[0:v:0]"
+            source = f"[s{i}]" if len(encoded) > 1 else source
             # No scaler at source size: swscale runs in ffmpeg's one main thread.
             scale = "" if (r.width, r.height) == size else f"scale={r.width}:{r.height},"
             graph.append(f"{source}{scale}setsar=1[v{i}]")
@@ -171,6 +183,12 @@ def transcode_command(
         args += [*encode_args(rendition, f"v{index}", found, settings), file_url(out)]
         index += 0 if rendition.copy else 1
     return args
+
+
+def deinterlace(found: StreamFacts) -> str:
+    """The filter (with its trailing comma) that makes whole frames of an interlaced source's
+    fields, one frame per frame (50i becomes 25p); '' for progressive video."""
+    return "bwdif=mode=send_frame," if found.interlaced else ""
 
 
 def transcode(src, demuxer, found, renditions, out_dir, settings, progress) -> list[Derivative]:
@@ -208,18 +226,23 @@ def make_poster(src, demuxer, found, out_dir, settings) -> tuple[list[Derivative
     """A poster frame a tenth of the way in (at most 3 s), via an input seek.
 
     ffmpeg hands a BMP over a pipe (already upright: ffmpeg applies the
-    rotation) and Pillow writes the WebP/JPEG sizes, metadata-free.
+    rotation) and Pillow writes the WebP/JPEG sizes, metadata-free. A transport
+    stream has no index of its key frames: a seek past the last one decodes
+    nothing, and the poster is then the first frame.
     """
-    seek = min(found.duration / 10, 3.0)
     width, height = found.display_size
     w, h = imaging.scaled(width, height, min(settings.poster_max_edge, max(width, height)))
-    args = [
-        *base_args(settings.ffmpeg), *input_args(src, demuxer, seek_s=seek),
-        "-map", "0:v:0", "-frames:v", "1", "-vf", f"scale={w}:{h}",
-        *STRIP, "-an", "-c:v", "bmp", "-f", "image2pipe", "pipe:1",
-    ]  # fmt: skip
-    data = run(args, timeout_s=settings.ffmpeg_timeout_s, failure="No picture could be taken "
-               "from this video; it may be damaged.")  # fmt: skip
+    data = b""
+    for seek in (min(found.duration / 10, 3.0), None):
+        args = [
+            *base_args(settings.ffmpeg), *input_args(src, demuxer, seek_s=seek),
+            "-map", "0:v:0", "-frames:v", "1", "-vf", f"{deinterlace(found)}scale={w}:{h}",
+            *STRIP, "-an", "-c:v", "bmp", "-f", "image2pipe", "pipe:1",
+        ]  # fmt: skip
+        data = run(args, timeout_s=settings.ffmpeg_timeout_s, failure="No picture could be "
+                   "taken from this video; it may be damaged.")  # fmt: skip
+        if data or not seek:
+            break
     if not data:
         raise MediaError("No picture could be taken from this video; it may be damaged.")
     with Image.open(io.BytesIO(data), formats=["BMP"]) as frame:

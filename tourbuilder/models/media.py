@@ -32,10 +32,18 @@ from .teams import Team
 
 
 class MediaKind(StrEnum):
+    """What an item's bytes are. Until they are read, a first guess from the declared type.
+
+    ``track`` is a GPS track or map file (GPX, KML): recognised, so the library can say what
+    it is, but refused by the media pipeline. Stored as text without a CHECK constraint
+    (see ``enum_column_type``), so a new value needs no migration.
+    """
+
     PHOTO = "photo"
     VIDEO = "video"
     PANORAMA = "panorama"
     AUDIO = "audio"
+    TRACK = "track"
 
 
 class MediaStatus(StrEnum):

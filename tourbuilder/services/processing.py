@@ -57,7 +57,8 @@ def check_size_limit(kind: str, size: int) -> None:
     limit = (current_app.config.get("UPLOAD_LIMITS") or {}).get(kind)
     if limit and size > limit:
         raise MediaError(
-            f"This {kind} is {human_size(size)}; the limit for a {kind} is {human_size(limit)}."
+            f"This {kind} is {human_size(size)}; the limit for a {kind} is {human_size(limit)}.",
+            kind=kind,
         )
 
 
@@ -155,6 +156,8 @@ def process_media_item(item_id: int) -> str:
     except MediaError as exc:
         db.session.rollback()
         item = db.session.get(MediaItem, item_id)
+        if exc.kind in list(MediaKind):  # the bytes were recognised: no more first guess
+            item.kind = MediaKind(exc.kind)
         if exc.permanent:
             item.status, item.error = MediaStatus.FAILED, exc.message
             db.session.commit()
