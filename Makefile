@@ -54,9 +54,9 @@ translations: $(CATALOGS:.po=.mo)
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--ignore-dirs '.* node_modules' \
-		--project tourbuilder -o tourbuilder/translations/messages.pot .
+		--width 100 --project tourbuilder -o tourbuilder/translations/messages.pot .
 	$(BIN)/pybabel update -i tourbuilder/translations/messages.pot -d tourbuilder/translations \
-		--no-fuzzy-matching
+		--width 100 --no-fuzzy-matching
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check tourbuilder tests bench scripts

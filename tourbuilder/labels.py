@@ -32,6 +32,7 @@ LABELS = {
     MediaKind.VIDEO: _l("video"),
     MediaKind.PANORAMA: _l("360° panorama"),
     MediaKind.AUDIO: _l("audio"),
+    MediaKind.TRACK: _l("GPS track"),
     MediaStatus.PENDING: _l("Waiting"),
     MediaStatus.PROCESSING: _l("Processing"),
     MediaStatus.READY: _l("Ready"),

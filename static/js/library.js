@@ -63,7 +63,7 @@
     locale: locale,
     meta: { team_id: target.dataset.teamId },
     restrictions: { allowedFileTypes: ["image/*", "video/*", "audio/*", ".heic", ".heif",
-      ".mov", ".mkv", ".m4a", ".opus"] },
+      ".mov", ".mkv", ".m4a", ".opus", ".avi", ".mts", ".m2ts", ".avif", ".3gp"] },
   });
   uppy.use(window.Uppy.Dashboard, {
     target: target,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import abort
 from flask import Blueprint
 from flask import flash
 from flask import redirect
@@ -23,6 +24,7 @@ from ..services import accounts
 from ..services import commit
 from ..services import teams
 from ..services.errors import Conflict
+from ..services.errors import Gone
 
 bp = Blueprint("auth", __name__)
 
@@ -60,7 +62,10 @@ def logout():
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    inv = teams.invitation_by_token(token)
+    try:
+        inv = teams.invitation_by_token(token)
+    except Gone:
+        abort(410, _("This invitation link has expired or was already used."))
     if current_user.is_authenticated:
         form = JoinForm()
         if form.validate_on_submit():
