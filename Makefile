@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-deps browser-deps assets translations messages lint bench clean
+.PHONY: run test api-fuzz setup system-deps browser-deps assets translations messages lint bench clean
 
 run: setup
 	$(BIN)/tourbuilder db upgrade
@@ -18,6 +18,10 @@ run: setup
 
 test: setup browser-deps lint
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# A bounded schemathesis pass: the API's document and its server agree (CI runs it).
+api-fuzz: setup
+	$(BIN)/python scripts/api_fuzz.py
 
 setup: system-deps $(VENV)/.installed assets translations
 

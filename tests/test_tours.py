@@ -12,7 +12,9 @@ from tourbuilder.models import Team
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
 from tourbuilder.services import tours
+from tourbuilder.services.errors import Conflict
 from tourbuilder.services.errors import InvalidValue
+from tourbuilder.services.errors import NotFound
 from tourbuilder.services.errors import PublishError
 from tourbuilder.text import render_markdown
 
@@ -62,7 +64,7 @@ def test_stops_order_and_publish(app, make):
         tours.update_stop(tour, b.id, lat=1.0, lon=2.0)
         tours.reorder_stops(tour, [b.id, a.id])
         assert [s.id for s in tour.stops] == [b.id, a.id]
-        with pytest.raises(InvalidValue):
+        with pytest.raises(Conflict):
             tours.reorder_stops(tour, [b.id])
         tours.set_visibility(tour, TourVisibility.UNLISTED)
         assert tour.published_at is not None
@@ -80,7 +82,7 @@ def test_publish_checks_media(app, make):
         db.session.add_all([item, foreign])
         tour = tours.create_tour(team, {"es": "Ruta"})
         db.session.flush()
-        with pytest.raises(InvalidValue):
+        with pytest.raises(NotFound):
             tours.add_stop(tour, media_ids=[foreign.id])
         stop = tours.add_stop(tour, lat=1.0, lon=1.0, media_ids=[item.id])
         assert tours.publish_problems(tour) == [

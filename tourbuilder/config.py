@@ -85,7 +85,7 @@ DEFAULTS = {
     "JOB_STALE_SECONDS": 120,
     "API_TITLE": "tourbuilder API",
     "API_VERSION": "v1",
-    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
 }

@@ -14,8 +14,20 @@ from .services.errors import InvalidValue
 # Lone UTF-16 surrogates cannot be encoded as UTF-8: stored, they break every page that
 # shows them. Control characters (but tab, line feed and carriage return) have no place
 # in what people write.
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE_CLASS = r"\ud800-\udfff"
+_CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_SURROGATES = re.compile(f"[{_SURROGATE_CLASS}]")
+_CONTROLS = re.compile(f"[{_CONTROL_CLASS}]")
+#: The same rule as a regular expression for documents (the API's JSON Schema patterns).
+#: Surrogates cannot be written in a pattern validators compile (they are no characters);
+#: JSON text only carries them as ``\\ud800`` escapes, refused all the same.
+TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+#: Text that must say something: at least one character that is not a space.
+NONBLANK_PATTERN = (
+    r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*"
+    r"[^\s\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]"
+    r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+)
 MAX_DEPTH = 20
 
 
@@ -127,9 +139,16 @@ def merge_translations(current: dict | None, update: dict, language: str) -> dic
     return merged
 
 
-def set_translated(obj, fields: dict, names, language: str) -> None:
+def set_translated(obj, fields: dict, names, language: str, required=()) -> None:
     """Merge the translated ``names`` found in ``fields`` into ``obj`` (and take them out
-    of ``fields``); plain text is in ``language``."""
+    of ``fields``); plain text is in ``language``.
+
+    :raise InvalidValue: a field named in ``required`` (a name, a title) would be left
+        without a text in any language.
+    """
     for name in names:
         if name in fields:
-            setattr(obj, name, merge_translations(getattr(obj, name), fields.pop(name), language))
+            merged = merge_translations(getattr(obj, name), fields.pop(name), language)
+            if name in required and not any(text.strip() for text in merged.values()):
+                raise InvalidValue(name, "Give a text in at least one language.")
+            setattr(obj, name, merged)

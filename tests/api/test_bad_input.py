@@ -83,11 +83,12 @@ def test_malformed_json_bodies_are_4xx(api, world, raw):
     assert response.json["code"] == response.status_code
 
 
-def test_unknown_team_is_422(api, world):
+def test_unknown_team_is_404_naming_the_field(api, world):
+    """An id in a body names nothing that does not exist, like an id in a path."""
     response = api.post(
         "site_admin", f"{V1}/sites", json={"team_id": 99999, "name": "x", "lat": 1, "lon": 1}
     )
-    assert response.status_code == 422
+    assert response.status_code == 404
     assert "team_id" in response.json["errors"]["json"]
 
 
@@ -111,7 +112,7 @@ def test_bad_page_size_is_422(api, world, page_size):
         {"zoom": -1},
         {"zoom": 5.5},
         {"zoom": "5"},
-        {"lat": 10.0},
+        {"lat": 10.0, "lon": None},
         {"media_ids": [1, 1]},
         {"media_ids": "1"},
         {"media_ids": [0]},
@@ -132,14 +133,15 @@ def test_stop_cannot_use_another_teams_site_or_media(api, world):
     url = f"{V1}/tours/{world.tours['draft'].id}/stops"
     for body in ({"site_id": world.other_site.id}, {"media_ids": [world.other_media_id]}):
         response = api.post("editor", url, json=body)
-        assert response.status_code == 422, body
+        assert response.status_code == 404, body  # nothing of another team is named
+        assert set(body) <= set(response.json["errors"]["json"])
     assert len(api.get("editor", url).json) == 2
 
 
 def test_media_cannot_join_another_teams_site(api, world):
     url = f"{V1}/media/{world.media_id}"
     response = api.patch("editor", url, json={"site_id": world.other_site.id})
-    assert response.status_code == 422
+    assert response.status_code == 404 and "site_id" in response.json["errors"]["json"]
     assert api.get("editor", url).json["site_id"] is None
 
 
@@ -150,10 +152,13 @@ def test_media_cannot_join_another_teams_site(api, world):
 def test_stop_order_must_be_a_permutation(api, world, order):
     tour = world.tours["draft"].id
     ids = world.stop_ids["draft"]
-    bodies = {"dup": [ids[0], ids[0]], "extra": [*ids, 99999]}
-    for body in (order, *bodies.values()):
-        response = api.put("editor", f"{V1}/tours/{tour}/stops/order", json=body)
-        assert response.status_code == 422, body
+    url = f"{V1}/tours/{tour}/stops/order"
+    for body in (order, [ids[0], ids[0]]):
+        response = api.put("editor", url, json=body)
+        expected = 409 if order in ([], [1]) and body == order else 422
+        assert response.status_code == expected, body
+    # ids that are not the tour's stops as they are now: a conflict with its state
+    assert api.put("editor", url, json=[*ids, 99999]).status_code == 409
     stops = api.get("editor", f"{V1}/tours/{tour}/stops").json
     assert [s["id"] for s in stops] == ids
 
@@ -202,9 +207,11 @@ def test_empty_file_is_422(api, world):
         lambda w: {"team_id": "99999", "file": (io.BytesIO(b"abc"), "a.jpg")},
     ],
 )
-def test_upload_missing_or_bad_fields_are_422(api, world, data):
-    response = api.post("editor", f"{V1}/media", data=data(world))
-    assert response.status_code == 422, response.json
+def test_upload_missing_or_bad_fields_are_refused(api, world, data):
+    body = data(world)
+    response = api.post("editor", f"{V1}/media", data=body)
+    unknown_team = body.get("team_id") == "99999"
+    assert response.status_code == (404 if unknown_team else 422), response.json
     listed = api.get("editor", f"{V1}/media?team_id={world.team.id}").json
     assert len(listed) == 1
 

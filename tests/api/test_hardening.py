@@ -148,10 +148,17 @@ def test_ids_past_any_row_are_404(http, path):
     assert response.status_code == 404, response.text[:300]
 
 
-@pytest.mark.parametrize("page", ["99999999999999999999", "2147483647", "-1", "0", "x"])
-def test_pages_past_any_row_are_422(http, page):
+@pytest.mark.parametrize("page", ["-1", "0", "x"])
+def test_pages_that_are_no_page_number_are_422(http, page):
     body = assert_api_error(http("anon", "GET", f"{V1}/tours?page={page}"), 422)
     assert "page" in json.dumps(body["errors"])
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "2147483647"])
+def test_pages_past_any_row_are_empty_like_any_page_past_the_last(http, page):
+    response = http("anon", "GET", f"{V1}/tours?page={page}")
+    assert response.status_code == 200 and response.json() == []
+    assert json.loads(response.headers["X-Pagination"])["total"] == 1  # the public tour
 
 
 def test_deeply_nested_json_is_a_client_error(http, world):

@@ -162,7 +162,7 @@ CASES = [
         "PUT",
         lambda w: f"/media/{w.media_id}/captions/es",
         lambda w: {"data": {"file": (io.BytesIO(b"WEBVTT\n"), "es.vtt")}},
-        hidden_write(422),
+        hidden_write(409),
         lambda w: f"/media/{w.media_id}",
     ),
     (

@@ -63,7 +63,7 @@ def test_slug_made_from_the_title(api, world, title, slug):
 def test_taken_or_malformed_slug_is_refused(api, world):
     body = {"team_id": world.team.id, "title": "x"}
     taken = api.post("editor", f"{V1}/tours", json={**body, "slug": world.tours["public"].slug})
-    assert taken.status_code == 422 and "slug" in taken.json["errors"]["json"]
+    assert taken.status_code == 409 and "slug" in taken.json["errors"]["json"]
     bad = api.post("editor", f"{V1}/tours", json={**body, "slug": "../Admin"})
     assert bad.status_code == 422
 

@@ -12,6 +12,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from . import media
+from . import schemas
 from . import sites
 from . import teams
 from . import tours
@@ -34,7 +35,10 @@ class JSONProvider(DefaultJSONProvider):
 
 def init_app(app) -> None:
     app.json = JSONProvider(app)
+    app.url_map.converters["language"] = schemas.LanguageConverter
     api = Api(app)
+    api.register_converter(schemas.LanguageConverter, lambda converter: converter.openapi)
+    api.ma_plugin.converter.add_attribute_function(schemas.document_field)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Personal API token"}
     )
@@ -42,7 +46,31 @@ def init_app(app) -> None:
         "cookieAuth", {"type": "apiKey", "in": "cookie", "name": "session"}
     )
     api.spec.options["security"] = [{"bearerAuth": []}, {"cookieAuth": []}, {}]
+    # flask-smorest documents X-Pagination with a schema as if it were a header object; it is
+    # JSON text, so the document says so (OpenAPI's ``content`` form for headers).
+    api.spec.components.headers_lazy.pop("PAGINATION", None)
+    api.spec.components.headers["PAGINATION"] = {
+        "description": "Pagination metadata, a JSON object",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        name: {"type": "integer"}
+                        for name in (
+                            "total", "total_pages", "first_page", "last_page", "page",
+                            "previous_page", "next_page",
+                        )  # fmt: skip
+                    },
+                }
+            }
+        },
+    }
     for blp in BLUEPRINTS:
         api.register_blueprint(blp, url_prefix=PREFIX)
+    for name in schemas.COORDINATE_PAIR_SCHEMAS:
+        api.spec.components.schemas[name].update(schemas.COORDINATE_PAIR)
+    for name in schemas.NEW_COORDINATE_PAIR_SCHEMAS:
+        api.spec.components.schemas[name].update(schemas.NEW_COORDINATE_PAIR)
     app.extensions["tourbuilder.api"] = api
     app.register_blueprint(uploads.bp)  # tus: JSON, but its own protocol, not in OpenAPI

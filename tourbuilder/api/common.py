@@ -19,6 +19,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func
 from sqlalchemy import select
 from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 from ..auth import load_user_from_token
 from ..auth import protect_api_request
@@ -28,6 +29,7 @@ from ..extensions import db
 from ..models import Team
 from ..models.teams import can_edit_team_content
 from ..services.errors import InvalidValue
+from ..services.errors import NotFound
 from ..text import clean_data
 from ..text import clean_text
 from .schemas import LANGUAGE_RE
@@ -54,13 +56,19 @@ def authenticate_api_request() -> None:
 class CleaningParser(FlaskParser):
     """webargs' parser, with every text of the JSON body through the one normaliser
     (:func:`tourbuilder.text.clean_data`) before the schema sees it, and every text of
-    the query string and form checked by the same rule."""
+    the query string and form checked by the same rule. A multipart form's files are
+    part of the form, so one schema describes (and requires) them with the fields."""
+
+    def load_form(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
     def _load_location_data(self, *, schema, req, location):
         data = super()._load_location_data(schema=schema, req=req, location=location)
         try:
             if location == "json":
-                return data if data is missing else clean_data(data)
+                if data is missing:  # every JSON endpoint takes a body, even if only {}
+                    raise ValidationError("Send the request body as JSON, even if only {}.")
+                return clean_data(data)
             if location in ("query", "querystring", "form"):
                 source = req.form if location == "form" else req.args
                 for key, value in source.items(multi=True):
@@ -115,13 +123,13 @@ def team_for_new_content(team_id: int) -> Team:
     """The team a new site, tour or media item goes to; the caller must edit its content.
 
     :raise 401: nobody is signed in.
-    :raise 422: no such team (a field error on ``team_id``).
+    :raise 404: no such team (a field error on ``team_id``).
     :raise 403: the caller is not an editor or admin of the team.
     """
     user = require_user()
     team = db.session.get(Team, team_id)
     if team is None:
-        abort(422, errors={"json": {"team_id": [f"No team with id {team_id}."]}})
+        raise NotFound("team_id", f"No team with id {team_id}.")
     if not can_edit_team_content(user, team.id):
         abort(403, message="Only editors and admins of the team add content to it.")
     return team
@@ -135,10 +143,13 @@ def field_error(field: str, message: str, location: str = "json"):
 def paginate(query, pagination_parameters) -> list:
     """One page of a ``select()``; sets the item count for the ``X-Pagination`` header.
 
-    :raise 422: a page beyond any possible number of rows.
+    A page beyond any possible row is empty, like any page past the last.
     """
-    if pagination_parameters.first_item > MAX_ID:
-        field_error("page", "There is no such page.", location="query")
+    if pagination_parameters.first_item > MAX_ID:  # a larger offset would overflow SQL
+        pagination_parameters.item_count = db.session.scalar(
+            select(func.count()).select_from(query.order_by(None).subquery())
+        )
+        return []
     count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pagination_parameters.item_count = count
     page = query.offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)

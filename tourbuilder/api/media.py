@@ -48,20 +48,20 @@ class UploadForm(Schema):
     declared here so the OpenAPI document shows one multipart body."""
 
     team_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    file = Upload(metadata={"description": "The file (required)"})
+    file = Upload(required=True, metadata={"description": "The file", "minLength": 1})
 
 
 class MediaFields(Schema):
     caption = schemas.Translated(max_length=2_000)
     alt_text = schemas.Translated(max_length=1_000)
-    credit = fields.String(validate=validate.Length(max=300))
-    licence = fields.String(validate=validate.Length(max=100))
+    credit = schemas.Text(validate=validate.Length(max=300))
+    licence = schemas.Text(validate=validate.Length(max=100))
     consent = fields.Enum(Consent, by_value=True)
     site_id = schemas.Id(allow_none=True)
     lat = schemas.Latitude(allow_none=True)
     lon = schemas.Longitude(allow_none=True)
-    location_confirmed = fields.Boolean()
-    as_panorama = fields.Boolean(
+    location_confirmed = schemas.Flag()
+    as_panorama = schemas.Flag(
         metadata={"description": "Show a 2:1 photo as a 360° panorama (it is processed again)"}
     )
 
@@ -137,9 +137,7 @@ class Media(MethodView):
         ``"duplicate": true``).
         """
         team = team_for_new_content(form["team_id"])
-        upload = request.files.get("file")
-        if upload is None:
-            field_error("file", "Missing data for required field.", location="files")
+        upload = form["file"]
         item, created = library.store_upload(
             team, upload.stream, upload.filename, current_user, upload.mimetype or ""
         )
@@ -179,10 +177,12 @@ class MediaById(MethodView):
 
 
 class CaptionsForm(Schema):
-    file = Upload(metadata={"description": "A WebVTT (.vtt) file, UTF-8 (required)"})
+    file = Upload(
+        required=True, metadata={"description": "A WebVTT (.vtt) file, UTF-8", "minLength": 1}
+    )
 
 
-@blp.route("/media/<int:media_id>/captions/<lang>")
+@blp.route("/media/<int:media_id>/captions/<language:lang>")
 class MediaCaptions(MethodView):
     @blp.arguments(CaptionsForm, location="files")
     @blp.response(200, MediaSchema)
@@ -193,10 +193,6 @@ class MediaCaptions(MethodView):
     def put(self, form, media_id, lang):
         """Attach WebVTT captions in a language to a video or sound recording."""
         item = load_or_404(MediaItem, media_id, "edit")
-        if not schemas.LANGUAGE_RE.match(lang):
-            field_error(
-                "lang", "Not a language code such as 'en', 'ar' or 'pt-BR'.", location="path"
-            )
         upload = request.files.get("file")
         if upload is None:
             field_error(

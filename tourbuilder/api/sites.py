@@ -28,24 +28,26 @@ blp = make_blueprint("sites", "Sites: transformative projects on the map. Anyone
 class SiteFields(Schema):
     """What a client may set on a site."""
 
-    name = schemas.Translated(max_length=200, validate=schemas.not_blank)
+    name = schemas.Translated(max_length=200, required_text=True)
     description = schemas.Translated(max_length=20_000)
     lat = schemas.Latitude()
     lon = schemas.Longitude()
-    address = fields.String(validate=validate.Length(max=500))
+    address = schemas.Text(validate=validate.Length(max=500))
     themes = fields.List(
-        fields.String(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=20)
+        schemas.Text(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=20)
     )
-    website = fields.String(validate=[validate.Length(max=500), schemas.http_url])
-    contact = fields.String(validate=validate.Length(max=500))
-    approximate_location = fields.Boolean()
+    website = schemas.web_address()
+    contact = schemas.Text(validate=validate.Length(max=500))
+    approximate_location = schemas.Flag()
     visibility = fields.Enum(SiteVisibility, by_value=True)
 
 
 class SiteCreate(SiteFields):
     team_id = schemas.Id(required=True)
 
-    name = schemas.Translated(max_length=200, validate=schemas.not_blank, required=True)
+    name = schemas.Translated(
+        max_length=200, required_text=True, removable=False, required=True
+    )
     lat = schemas.Latitude(required=True)
     lon = schemas.Longitude(required=True)
 

@@ -23,7 +23,7 @@ blp = make_blueprint("teams", "Local teams. Anyone sees names; members see their
 
 class TeamSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = schemas.Text(required=True, validate=validate.Length(min=1, max=200))
     country = fields.String(
         load_default="",
         validate=validate.Regexp(r"^([A-Z]{2})?$", error="Use a two-letter country code."),
@@ -59,7 +59,7 @@ class Teams(MethodView):
 
 
 class TeamUpdate(TeamSchema):
-    name = fields.String(validate=validate.Length(min=1, max=200))
+    name = schemas.Text(validate=validate.Length(min=1, max=200))
     country = fields.String(
         validate=validate.Regexp(r"^([A-Z]{2})?$", error="Use a two-letter country code.")
     )

@@ -11,6 +11,7 @@ from marshmallow import Schema
 from marshmallow import validate
 from marshmallow import ValidationError
 
+from ..database import MAX_ID
 from ..models import Stop
 from ..models import Tour
 from ..models import TourVisibility
@@ -23,7 +24,8 @@ from .common import load_or_404
 from .common import make_blueprint
 from .common import paginate
 from .common import team_for_new_content
-from .schemas import not_blank
+
+MAX_STOPS = 1000  # far beyond any tour; bounds the work of one reorder
 
 blp = make_blueprint(
     "tours",
@@ -33,10 +35,15 @@ blp = make_blueprint(
 
 
 class TourFields(Schema):
-    title = schemas.Translated(max_length=200, validate=not_blank)
+    title = schemas.Translated(max_length=200, required_text=True)
     summary = schemas.Translated(max_length=5_000)
-    slug = fields.String(validate=validate.Length(min=1, max=domain.SLUG_MAX))
-    theme = fields.String(validate=validate.Length(min=1, max=40))
+    slug = fields.String(
+        validate=[
+            validate.Length(min=1, max=domain.SLUG_MAX),
+            validate.Regexp(domain.SLUG_RE, error="Use lowercase ASCII letters, digits, hyphens."),
+        ]
+    )
+    theme = schemas.Text(validate=validate.Length(min=1, max=40))
     languages = fields.List(schemas.LanguageCode(), validate=validate.Length(max=20))
     visibility = fields.Enum(TourVisibility, by_value=True)
     cover_id = schemas.Id(allow_none=True)
@@ -44,7 +51,9 @@ class TourFields(Schema):
 
 class TourCreate(TourFields):
     team_id = schemas.Id(required=True)
-    title = schemas.Translated(max_length=200, validate=not_blank, required=True)
+    title = schemas.Translated(
+        max_length=200, required_text=True, removable=False, required=True
+    )
 
 
 class TourSchema(Schema):
@@ -77,9 +86,15 @@ class StopFields(Schema):
     title = schemas.Translated(max_length=200)
     narrative = schemas.Translated(max_length=50_000, metadata={"description": "Markdown"})
     presenter_notes = schemas.Translated(max_length=20_000)
-    zoom = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=22))
-    layout = fields.String(validate=validate.Length(max=40))
-    media_ids = fields.List(schemas.Id(), validate=validate.Length(max=100))
+    zoom = schemas.Whole(allow_none=True, validate=validate.Range(min=0, max=22))
+    layout = schemas.Text(validate=validate.Length(max=40))
+    media_ids = fields.List(
+        schemas.Id(), validate=validate.Length(max=100), metadata={"uniqueItems": True}
+    )
+
+
+class StopCreate(StopFields):
+    """A new stop: its own place is both coordinates or none (see ``COORDINATE_PAIR``)."""
 
 
 class LocationSchema(Schema):
@@ -193,7 +208,7 @@ class Stops(MethodView):
         """List a tour's stops in order (not paginated)."""
         return load_or_404(Tour, tour_id).stops
 
-    @blp.arguments(StopFields)
+    @blp.arguments(StopCreate)
     @blp.response(201, StopSchema)
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
@@ -212,7 +227,12 @@ class StopOrder(MethodView):
             "required": True,
             "content": {
                 "application/json": {
-                    "schema": {"type": "array", "items": {"type": "integer"}},
+                    "schema": {
+                        "type": "array",
+                        "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                        "uniqueItems": True,
+                        "maxItems": MAX_STOPS,
+                    },
                     "example": [3, 1, 2],
                 }
             },
@@ -222,12 +242,13 @@ class StopOrder(MethodView):
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such tour, or one you may not see")
-    @blp.alt_response(422, description="Not a permutation of the tour's stop ids")
+    @blp.alt_response(409, description="Not the tour's stops as they are now")
+    @blp.alt_response(422, description="Not a list of distinct stop ids")
     def put(self, tour_id):
         """Reorder the stops: the body lists every stop id of the tour once, in order."""
         tour = load_or_404(Tour, tour_id, "edit")
         body = request.get_json(silent=True)
-        if not isinstance(body, list):
+        if not isinstance(body, list) or len(body) > MAX_STOPS:
             field_error("stop_ids", "Send a JSON list of stop ids, such as [3, 1, 2].")
         try:
             stop_ids = fields.List(schemas.Id()).deserialize(body)

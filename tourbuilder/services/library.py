@@ -38,9 +38,11 @@ from ..text import clean_name
 from ..text import human_size
 from ..text import set_translated
 from . import after_commit
+from .errors import Conflict
 from .errors import InvalidValue
 from .errors import NotFound
 from .errors import TooLarge
+from .sites import check_position
 from .sites import team_site
 
 log = logging.getLogger(__name__)
@@ -212,7 +214,8 @@ def _enqueue_processing(item_id: int) -> bool:
 def team_media(team_id: int, media_ids: list[int], field: str = "media_ids") -> list[MediaItem]:
     """The team's media items in the given order.
 
-    :raise InvalidValue: an id repeats or is not a media item of the team.
+    :raise InvalidValue: an id repeats.
+    :raise NotFound: an id is not a media item of the team (a field error on ``field``).
     """
     if len(set(media_ids)) != len(media_ids):
         raise InvalidValue(field, "A media item is listed twice.")
@@ -220,7 +223,7 @@ def team_media(team_id: int, media_ids: list[int], field: str = "media_ids") -> 
     for media_id in media_ids:
         item = db.session.get(MediaItem, media_id)
         if item is None or item.team_id != team_id:
-            raise InvalidValue(field, f"No media item with id {media_id} in this team.")
+            raise NotFound(field, f"No media item with id {media_id} in this team.")
         items.append(item)
     return items
 
@@ -286,15 +289,14 @@ def update_item(item: MediaItem, **fields) -> MediaItem:
     as_panorama = fields.pop("as_panorama", None)
     for name, value in fields.items():
         setattr(item, name, value)
-    if (item.lat is None) != (item.lon is None):
-        raise InvalidValue("lat", "Give both lat and lon, or neither.")
+    check_position(item, fields)
     if item.lat is None:
         if fields.get("location_confirmed"):
-            raise InvalidValue("location_confirmed", "There is no position to confirm.")
+            raise Conflict("location_confirmed", "There is no position to confirm.")
         item.location_confirmed = False
     if as_panorama:
         if not item.details.get("looks_like_panorama"):
-            raise InvalidValue("as_panorama", "Only a 2:1 photo can be shown as a panorama.")
+            raise Conflict("as_panorama", "Only a 2:1 photo can be shown as a panorama.")
         if not item.details.get("as_panorama"):
             item.details["as_panorama"] = True
             item.status = MediaStatus.PENDING
@@ -330,7 +332,7 @@ def attach_captions(item: MediaItem, language: str, stream: BinaryIO) -> str:
     from ..media.captions import sanitize_captions
 
     if item.kind not in (MediaKind.VIDEO, MediaKind.AUDIO):
-        raise UploadError("Captions go with videos and sound recordings.")
+        raise Conflict("file", "Captions go with videos and sound recordings.", location="files")
     path, _sha256, _size = _spool(stream)
     try:
         text = sanitize_captions(path)

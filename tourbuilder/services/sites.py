@@ -20,6 +20,7 @@ from ..models.teams import is_site_admin
 from ..text import set_translated
 from .errors import Conflict
 from .errors import InvalidValue
+from .errors import NotFound
 
 TEXTS = ("name", "description")
 
@@ -43,6 +44,19 @@ def public_sites() -> list[Site]:
     ).all()
 
 
+def check_position(obj, given, new: bool = False) -> None:
+    """``obj`` (a stop, a media item) has both ``lat`` and ``lon``, or neither.
+
+    :raise InvalidValue: the request itself gave half a pair (or ``obj`` is ``new``).
+    :raise Conflict: the change leaves half a pair with what ``obj`` had.
+    """
+    if (obj.lat is None) != (obj.lon is None):
+        message = "Give both lat and lon, or neither."
+        if new or {"lat", "lon"} <= set(given):
+            raise InvalidValue("lat", message)
+        raise Conflict("lat", message + " The other one is already set.")
+
+
 def team_sites(team: Team) -> list[Site]:
     """Every site of ``team``, oldest first."""
     return db.session.scalars(select(Site).where(Site.team_id == team.id).order_by(Site.id)).all()
@@ -51,13 +65,14 @@ def team_sites(team: Team) -> list[Site]:
 def team_site(team_id: int, site_id: int | None) -> Site | None:
     """The site ``site_id`` of the team, or None when no id is given.
 
-    :raise InvalidValue: ``site_id`` is not a site of the team.
+    :raise NotFound: ``site_id`` is not a site of the team (a field error on ``site_id``:
+        like an id in a path, an id in a body names nothing outside the team).
     """
     if site_id is None:
         return None
     site = db.session.get(Site, site_id)
     if site is None or site.team_id != team_id:
-        raise InvalidValue("site_id", f"No site with id {site_id} in this team.")
+        raise NotFound("site_id", f"No site with id {site_id} in this team.")
     return site
 
 
@@ -72,7 +87,7 @@ def create_site(team: Team, **fields) -> Site:
 
 def update_site(site: Site, **fields) -> Site:
     """Set a site's fields; a translated field sets the languages given ("" removes one)."""
-    set_translated(site, fields, TEXTS, site.team.default_language)
+    set_translated(site, fields, TEXTS, site.team.default_language, required=("name",))
     for name, value in fields.items():
         setattr(site, name, value)
     db.session.flush()

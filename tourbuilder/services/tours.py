@@ -25,10 +25,13 @@ from ..models import TourVisibility
 from ..models import utcnow
 from ..models.teams import is_site_admin
 from ..text import set_translated
+from .errors import Conflict
+from .errors import DomainError
 from .errors import InvalidValue
 from .errors import NotFound
 from .errors import PublishError
 from .library import team_media
+from .sites import check_position
 from .sites import team_site
 
 SLUG_MAX = 80
@@ -75,7 +78,7 @@ def create_tour(team: Team, title: dict, slug: str | None = None, **fields) -> T
     language = (fields.get("languages") or [team.default_language])[0]
     tour = Tour(team=team, title={}, summary={}, slug="")
     texts = {"title": title, "summary": fields.pop("summary", {})}
-    set_translated(tour, texts, TOUR_TEXTS, language)
+    set_translated(tour, texts, TOUR_TEXTS, language, required=("title",))
     if slug:
         _check_slug(slug)
     else:
@@ -95,11 +98,11 @@ def create_tour(team: Team, title: dict, slug: str | None = None, **fields) -> T
 
 
 def _check_slug(slug: str) -> None:
-    """:raise InvalidValue: ``slug`` is malformed or taken."""
+    """:raise InvalidValue: ``slug`` is malformed. :raise Conflict: it is taken."""
     if not slug or not SLUG_RE.match(slug):
         raise InvalidValue("slug", "Use lowercase ASCII letters, digits and hyphens.")
     if _slug_taken(slug):
-        raise InvalidValue("slug", f"The slug {slug!r} is taken.")
+        raise Conflict("slug", f"The slug {slug!r} is taken.")
 
 
 def update_tour(tour: Tour, **fields) -> Tour:
@@ -116,7 +119,7 @@ def update_tour(tour: Tour, **fields) -> Tour:
     if "cover_id" in fields:
         cover_id = fields.pop("cover_id")
         tour.cover = team_media(tour.team.id, [cover_id], "cover_id")[0] if cover_id else None
-    set_translated(tour, fields, TOUR_TEXTS, tour.fallback_language())
+    set_translated(tour, fields, TOUR_TEXTS, tour.fallback_language(), required=("title",))
     for name, value in fields.items():
         setattr(tour, name, value)
     if visibility is not None:
@@ -227,7 +230,7 @@ def lock_tour(tour: Tour) -> None:
     ).all()
 
 
-def _set_stop_fields(stop: Stop, fields: dict) -> None:
+def _set_stop_fields(stop: Stop, fields: dict, new: bool = False) -> None:
     """:raise InvalidValue: a site or media item of another team, or half a coordinate
     pair."""
     tour = stop.tour
@@ -241,8 +244,7 @@ def _set_stop_fields(stop: Stop, fields: dict) -> None:
     set_translated(stop, fields, STOP_TEXTS, tour.fallback_language())
     for name, value in fields.items():
         setattr(stop, name, value)
-    if (stop.lat is None) != (stop.lon is None):
-        raise InvalidValue("lat", "Give both lat and lon, or neither.")
+    check_position(stop, fields, new)
 
 
 def update_stop(tour: Tour, stop_id: int, **fields) -> Stop:
@@ -267,8 +269,8 @@ def add_stop(tour: Tour, **fields) -> Stop:
     stop = Stop(title={}, narrative={}, presenter_notes={})
     tour.stops.append(stop)
     try:
-        _set_stop_fields(stop, fields)
-    except InvalidValue:
+        _set_stop_fields(stop, fields, new=True)
+    except DomainError:
         tour.stops.remove(stop)
         raise
     tour.stops.reorder()
@@ -287,12 +289,16 @@ def tour_stop(tour: Tour, stop_id: int) -> Stop:
 def reorder_stops(tour: Tour, stop_ids: list[int]) -> None:
     """Put the stops in the order of ``stop_ids``, a permutation of the tour's stop ids.
 
-    :raise InvalidValue: ``stop_ids`` is not exactly the tour's stops (as they are now).
+    :raise InvalidValue: an id is listed twice.
+    :raise Conflict: ``stop_ids`` are not the tour's stops as they are now (one was added
+        or deleted meanwhile, or never belonged to it).
     """
+    if len(set(stop_ids)) != len(stop_ids):
+        raise InvalidValue("stop_ids", "A stop is listed twice.")
     lock_tour(tour)
     by_id = {stop.id: stop for stop in tour.stops}
-    if len(stop_ids) != len(by_id) or set(stop_ids) != set(by_id):
-        raise InvalidValue("stop_ids", "List every stop of the tour exactly once.")
+    if set(stop_ids) != set(by_id):
+        raise Conflict("stop_ids", "List every stop of the tour exactly once, as it is now.")
     rank = {stop_id: n for n, stop_id in enumerate(stop_ids)}
     tour.stops.sort(key=lambda stop: rank[stop.id])
     tour.stops.reorder()
