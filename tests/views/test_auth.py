@@ -9,6 +9,8 @@ from tourbuilder.models import Role
 from tourbuilder.models import User
 from tourbuilder.models import utcnow
 
+from ..conftest import PASSWORD
+
 
 def test_login_logout(client, auth, make):
     user = make.user()
@@ -33,14 +35,62 @@ def test_inactive_user_cannot_sign_in(client, auth, make):
     assert client.get("/dashboard").status_code == 302
 
 
+# Query strings as an attacker writes them in a link to /login (raw, already URL-encoded).
+HOSTILE_NEXT = [
+    "////evil.example",
+    "///evil.example",
+    "//evil.example/",
+    "/\\evil.example",
+    "/%5Cevil.example",
+    "https://evil.example/",
+    "https:evil.example",
+    "HTTPS://evil.example",
+    "/%2F%2Fevil.example",
+    "/%252F%252Fevil.example",
+    "%09//evil.example",
+    "/%09/evil.example",
+    "/%0A/evil.example",
+    "%20//evil.example",
+    "javascript:alert(1)",
+    "java%0Ascript:alert(1)",
+    "evil.example",
+    "",
+]
+GOOD_NEXT = {
+    "/account": "/account",
+    "/teams/1/media?q=market%2520stall": "/teams/1/media?q=market%20stall",
+    "/teams/1?tab=members%26lang=es": "/teams/1?tab=members&lang=es",
+    "%2Fteams%2F1%3Flang%3Des": "/teams/1?lang=es",
+    "/tours/sevilla-solidaria%23stop-2": "/tours/sevilla-solidaria#stop-2",
+}
+
+
 def test_login_ignores_offsite_next(client, make):
+    """Whatever ``next`` says, a browser following the redirect stays on this site."""
     user = make.user()
-    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+    followed = []
+    for raw in HOSTILE_NEXT:
         response = client.post(
-            f"/login?next={target}",
-            data={"email": user.email, "password": "correct horse battery"},
+            f"/login?next={raw}", data={"email": user.email, "password": PASSWORD}
         )
-        assert response.headers["Location"].endswith("/dashboard"), target
+        assert response.status_code == 302, raw
+        if response.headers["Location"] != "/dashboard":
+            followed.append((raw, response.headers["Location"]))
+        # already signed in: the same rule
+        again = client.get(f"/login?next={raw}").headers["Location"]
+        if again != "/dashboard":
+            followed.append((raw, again))
+        client.post("/logout")
+    assert followed == [], followed
+
+
+def test_login_follows_same_site_next(client, make):
+    user = make.user()
+    for raw, location in GOOD_NEXT.items():
+        response = client.post(
+            f"/login?next={raw}", data={"email": user.email, "password": PASSWORD}
+        )
+        assert response.status_code == 302 and response.headers["Location"] == location, raw
         client.post("/logout")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
 from urllib.parse import urlsplit
 
 from flask import Blueprint
@@ -27,12 +28,29 @@ from ..services.errors import Conflict
 bp = Blueprint("auth", __name__)
 
 
+def is_same_site_path(target: str) -> bool:
+    """True for a path on this site (``/account``, ``/teams/1?lang=es``), and nothing a
+    browser could take for another host: no scheme or host (``https:``, ``//host``,
+    ``javascript:``), no backslash (browsers read ``/\\host`` as ``//host``), no control
+    character (browsers drop tabs and newlines inside URLs, so ``/<tab>/host`` is
+    ``//host``), and the same once percent-decoded (``/%2F%2Fhost``).
+    """
+    for candidate in (target, unquote(target)):
+        if not candidate.startswith("/") or candidate.startswith("//"):
+            return False
+        if "\\" in candidate or any(ord(c) < 0x20 or ord(c) == 0x7F for c in candidate):
+            return False
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc:
+            return False
+    return True
+
+
 def safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after signing in."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
+    """Where to go after signing in: ``target`` when it is a same-site path (its query
+    string kept), else the dashboard."""
+    if target and is_same_site_path(target):
+        return target
     return url_for("teams.dashboard")
 
 
