@@ -14,6 +14,9 @@ from .models import User
 from .services import accounts
 from .services import commit
 
+# Methods that change nothing: no CSRF token, and anonymous callers may use them.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 @login_manager.user_loader
 def load_user(user_id: str):
@@ -43,7 +46,7 @@ def protect_api_request() -> None:
 
     Requests signed with a bearer token carry no ambient credentials and skip it.
     """
-    if request.method in ("GET", "HEAD", "OPTIONS") or not current_app.config["WTF_CSRF_ENABLED"]:
+    if request.method in SAFE_METHODS or not current_app.config["WTF_CSRF_ENABLED"]:
         return
     if g.get("authenticated_by_token") or request.headers.get("Authorization"):
         return

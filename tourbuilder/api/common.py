@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from ..auth import load_user_from_token
 from ..auth import protect_api_request
+from ..auth import SAFE_METHODS
 from ..extensions import csrf
 from ..extensions import db
 from ..models import Team
@@ -26,12 +27,18 @@ from .schemas import LANGUAGE_RE
 
 
 def authenticate_api_request() -> None:
-    """A request carrying a bearer token is that token's owner, or is refused (401)."""
+    """A request carrying a bearer token is that token's owner, or is refused (401); a
+    write from nobody is refused (401); a write with the session cookie needs its CSRF
+    token (400)."""
     if request.headers.get("Authorization"):
         user = load_user_from_token(request)
         if user is None:
             abort(401, message="The API token is missing, malformed or revoked.")
         g._login_user = user  # Flask-Login's per-request user: the token wins over a cookie
+    if request.method not in SAFE_METHODS and not current_user.is_authenticated:
+        # Every write needs someone; with nobody signed in there is no ambient credential
+        # for a forged request to borrow, so this comes before the CSRF check.
+        abort(401, message="Sign in or send an API token.")
     protect_api_request()
     lang = request.args.get("lang")
     if lang is not None and not LANGUAGE_RE.match(lang):
