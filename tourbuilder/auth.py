@@ -19,11 +19,20 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
+def load_user(session_id: str):
+    """The person a session belongs to, if it was signed in after their last sign-out or
+    password change: the session holds ``"<id>:<session_version>"`` (``User.get_id``).
+    Anything else (an older version, the bare id of sessions from before versions) is
+    nobody."""
+    user_id, _, version = session_id.partition(":")
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        version = int(version)
     except ValueError:
         return None
+    if user is None or user.session_version != version:
+        return None
+    return user
 
 
 @login_manager.request_loader

@@ -9,6 +9,7 @@ from tourbuilder.models import Role
 from tourbuilder.models import User
 from tourbuilder.models import utcnow
 
+from ..conftest import AuthActions
 from ..conftest import PASSWORD
 
 
@@ -192,3 +193,55 @@ def test_invitation_token_is_not_stored(app, client, auth, make):
     with app.app_context():
         inv = db.session.scalars(db.select(Invitation)).one()
         assert inv.token_hash != token and token not in inv.token_hash
+
+
+def session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def replay(app, cookie: str):
+    """A second browser that was handed a copy of the session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief
+
+
+def test_logout_ends_a_copied_session(app, client, auth, make):
+    auth.login(make.user())
+    copied = session_cookie(client)
+    assert replay(app, copied).get("/account").status_code == 200
+    auth.logout()
+    response = replay(app, copied).get("/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_logout_ends_the_sessions_on_every_device(app, make):
+    user = make.user()
+    laptop, phone = app.test_client(), app.test_client()
+    for device in (laptop, phone):
+        AuthActions(device).login(user)
+        assert device.get("/account").status_code == 200
+    AuthActions(phone).logout()
+    assert laptop.get("/account").status_code == 302
+    AuthActions(laptop).login(user)  # signing in again works
+    assert laptop.get("/account").status_code == 200
+
+
+def test_password_change_ends_other_sessions_but_not_its_own(app, client, auth, make):
+    user = make.user()
+    other_device = app.test_client()
+    AuthActions(other_device).login(user)
+    auth.login(user)
+    copied = session_cookie(client)
+    response = client.post(
+        "/account/password",
+        data={
+            "current": PASSWORD,
+            "new": "a brand new password",
+            "confirm": "a brand new password",
+        },
+    )
+    assert response.status_code == 303
+    assert client.get("/account").status_code == 200  # the session that changed it goes on
+    assert other_device.get("/account").status_code == 302
+    assert replay(app, copied).get("/account").status_code == 302

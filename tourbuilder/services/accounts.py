@@ -59,8 +59,8 @@ def create_account(email: str, name: str, password: str) -> User:
 
 
 def make_site_admin(email: str, password: str, name: str = "") -> tuple[User, bool]:
-    """Create a site administrator, or make an existing account one (its password set);
-    returns ``(user, created)``.
+    """Create a site administrator, or make an existing account one (its password set,
+    its sessions ended); returns ``(user, created)``.
 
     :raise InvalidValue: the password breaks the rule.
     """
@@ -72,15 +72,26 @@ def make_site_admin(email: str, password: str, name: str = "") -> tuple[User, bo
         db.session.add(user)
     user.is_site_admin = True
     user.set_password(password)
-    db.session.flush()
+    end_sessions(user)
     return user, created
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """:raise InvalidValue: ``current`` is wrong, or ``new`` breaks the rule."""
+    """Set a new password and end every session signed in with the old one (the adapter
+    signs its own caller in again).
+
+    :raise InvalidValue: ``current`` is wrong, or ``new`` breaks the rule.
+    """
     if not user.check_password(current):
         raise InvalidValue("current", "This is not your current password.")
     user.set_password(check_new_password(new, "new"))
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the person out on every device: each session signed in before stops working
+    (``User.session_version``). Personal API tokens are not sessions and go on working."""
+    user.session_version = (user.session_version or 0) + 1
     db.session.flush()
 
 

@@ -12,6 +12,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
+from flask_login import login_user
 
 from ..extensions import db
 from ..forms import PasswordForm
@@ -76,6 +77,7 @@ def password():
                 form.new.errors = [exc.message]
         else:
             commit()
+            login_user(current_user._get_current_object())  # this session, at the new version
             flash(_("Your password is changed."), "info")
             return redirect(url_for(".account")), 303
     return render_account(password=form), 400

@@ -71,6 +71,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Sign out here and on every other device (a copy of the session cookie dies too)."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user)
+        commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("public.home"))
