@@ -1,3 +1,4 @@
+import hashlib
 import re
 from datetime import timedelta
 
@@ -245,3 +246,39 @@ def test_password_change_ends_other_sessions_but_not_its_own(app, client, auth, 
     assert client.get("/account").status_code == 200  # the session that changed it goes on
     assert other_device.get("/account").status_code == 302
     assert replay(app, copied).get("/account").status_code == 302
+
+
+@pytest.fixture
+def hashing(monkeypatch):
+    """Every password hash computed (werkzeug's pbkdf2 calls, with their iterations)."""
+    calls = []
+    real = hashlib.pbkdf2_hmac
+
+    def counted(name, password, salt, iterations, *args, **kwargs):
+        calls.append((name, iterations))
+        return real(name, password, salt, iterations, *args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", counted)
+    return calls
+
+
+def test_unknown_and_known_emails_cost_the_same_hashing(app, client, make, hashing):
+    """Without an account to check, a dummy hash of the same method is checked, so the time
+    an answer takes does not tell whether an email has an account."""
+    known = make.user()
+    inactive = make.user(active=False)
+    client.post("/login", data={"email": "warm@example.org", "password": "x"})  # dummy made
+    work = {}
+    for email, password in [
+        ("nobody@example.org", "wrong password"),
+        (known.email, "wrong password"),
+        (inactive.email, PASSWORD),
+        (known.email, PASSWORD),
+    ]:
+        hashing.clear()
+        response = client.post("/login", data={"email": email, "password": password})
+        work[email, password] = list(hashing)
+        client.post("/logout")
+        assert response.status_code in (302, 401)
+    assert len(set(map(tuple, work.values()))) == 1, work
+    assert work["nobody@example.org", "wrong password"] == [("sha256", 1000)]

@@ -93,6 +93,11 @@ def is_team_member(user, team_id: int | None) -> bool:
     return is_site_admin(user) or role_for(user, team_id) is not None
 
 
+def password_hash_method() -> str:
+    """werkzeug's hashing method for new passwords (``PASSWORD_HASH_METHOD``)."""
+    return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+
+
 class User(UserMixin, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -120,8 +125,7 @@ class User(UserMixin, Timestamps, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -5,14 +5,20 @@ Services flush; the adapter commits.
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 from sqlalchemy import func
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import ApiToken
 from ..models import User
 from ..models import utcnow
 from ..models.teams import hash_token
+from ..models.teams import password_hash_method
 from .errors import Conflict
 from .errors import InvalidValue
 from .errors import NotFound
@@ -41,6 +47,29 @@ def normalise_email(email: str) -> str:
 def find_user(email: str) -> User | None:
     """The account with this email, whatever its case and surrounding spaces."""
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, else None.
+
+    Every answer costs one password check: with no account (or no password) to check, a
+    dummy hash of the configured method is checked instead, so the time an answer takes
+    does not tell whether an email has an account. An inactive account's password is
+    checked too, then refused.
+    """
+    user = find_user(email)
+    if user is None or not user.password_hash:
+        check_password_hash(dummy_hash(password_hash_method()), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+@functools.cache
+def dummy_hash(method: str) -> str:
+    """A hash of a random password, made once per process and method."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def create_account(email: str, name: str, password: str) -> User:

@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
 
+from .. import throttle
 from ..extensions import db
 from ..forms import PasswordForm
 from ..forms import ProfileForm
@@ -64,6 +65,7 @@ def profile():
 
 @bp.route("/password", methods=["POST"])
 @login_required
+@throttle.password_change
 def password():
     form = PasswordForm()
     if form.validate_on_submit():

@@ -15,7 +15,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
+from werkzeug.exceptions import TooManyRequests
 
+from .. import throttle
+from ..errors import handle_too_many_requests
+from ..errors import wants_json
 from ..extensions import db
 from ..forms import AcceptInvitationForm
 from ..forms import JoinForm
@@ -55,18 +59,31 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle.per_address
+@throttle.sign_in_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.find_user(form.email.data)
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
         flash(_("Wrong email or password."), "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_attempts(error: TooManyRequests):
+    """Throttled (throttle.py): the sign-in page again, saying when to try again; JSON
+    callers and the other forms get the central answer (errors.py)."""
+    if request.endpoint != "auth.login" or wants_json():
+        return handle_too_many_requests(error)
+    message, headers = throttle.refusal()
+    flash(message, "error")
+    return render_template("auth/login.html", form=LoginForm()), 429, headers
 
 
 @bp.route("/logout", methods=["POST"])
@@ -81,6 +98,8 @@ def logout():
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@throttle.per_address
+@throttle.invitation
 def accept_invitation(token: str):
     inv = teams.invitation_by_token(token)
     if current_user.is_authenticated:
