@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import auth
     from . import database
     from . import errors
+    from . import headers
     from . import i18n
     from . import jobs
     from . import labels
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     labels.init_app(app)
     auth.init_app(app)
     throttle.init_app(app)
+    headers.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)
     processing.init_app(app)
