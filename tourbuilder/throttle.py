@@ -107,6 +107,8 @@ def init_app(app) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["JOB_QUEUE_NAME"])
+    # Said here, or the shared limiter would keep what an earlier app in this process said.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     proxies = int(app.config["PROXY_COUNT"])
     if proxies:
