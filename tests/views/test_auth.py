@@ -149,6 +149,7 @@ def test_invitation_creates_account_with_role(app, client, auth, make):
         },
     )
     assert response.status_code == 302
+    assert client.get("/account").status_code == 200  # signed in as the new account
     with app.app_context():
         user = db.session.scalars(db.select(User).filter_by(email="amira@example.org")).one()
         assert user.role_in(team.id) is Role.FACILITATOR
