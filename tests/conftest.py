@@ -88,7 +88,7 @@ def app(app_config, tmp_path, monkeypatch):
     for var in list(os.environ):
         if var.startswith("TOURBUILDER_") or var in ("DATABASE_URL", "REDIS_URL"):
             monkeypatch.delenv(var)
-    app = create_app(app_config)
+    app = create_app(app_config)  # REDIS_URL unset: rate limits counted afresh, in memory
     with app.app_context():
         db.create_all()
     yield app

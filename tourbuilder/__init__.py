@@ -56,10 +56,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import auth
     from . import database
     from . import errors
+    from . import headers
     from . import i18n
     from . import jobs
     from . import labels
     from . import storage
+    from . import throttle
     from .api import init_app as init_api
     from .cli import init_app as init_cli
     from .services import processing
@@ -69,6 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     labels.init_app(app)
     auth.init_app(app)
+    throttle.init_app(app)
+    headers.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)
     processing.init_app(app)

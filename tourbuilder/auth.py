@@ -14,13 +14,25 @@ from .models import User
 from .services import accounts
 from .services import commit
 
+# Methods that change nothing: no CSRF token, and anonymous callers may use them.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 @login_manager.user_loader
-def load_user(user_id: str):
+def load_user(session_id: str):
+    """The person a session belongs to, if it was signed in after their last sign-out or
+    password change: the session holds ``"<id>:<session_version>"`` (``User.get_id``).
+    Anything else (an older version, the bare id of sessions from before versions) is
+    nobody."""
+    user_id, _, version = session_id.partition(":")
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        version = int(version)
     except ValueError:
         return None
+    if user is None or user.session_version != version:
+        return None
+    return user
 
 
 @login_manager.request_loader
@@ -43,7 +55,7 @@ def protect_api_request() -> None:
 
     Requests signed with a bearer token carry no ambient credentials and skip it.
     """
-    if request.method in ("GET", "HEAD", "OPTIONS") or not current_app.config["WTF_CSRF_ENABLED"]:
+    if request.method in SAFE_METHODS or not current_app.config["WTF_CSRF_ENABLED"]:
         return
     if g.get("authenticated_by_token") or request.headers.get("Authorization"):
         return

@@ -51,6 +51,15 @@ DEFAULTS = {
     "INVITATION_DAYS": 7,
     # werkzeug's password hashing; tests use a cheap one.
     "PASSWORD_HASH_METHOD": "scrypt",
+    # Throttling (throttle.py): wrong passwords per email typed; sign-in and invitation
+    # attempts per client address (a workshop room shares one); attempts per invitation
+    # link and per account changing its password.
+    "LOGIN_RATE_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+    "LOGIN_RATE_LIMIT_PER_ADDRESS": "60 per 15 minutes",
+    "INVITATION_RATE_LIMIT": "10 per 15 minutes",
+    "PASSWORD_CHANGE_RATE_LIMIT": "10 per 15 minutes",
+    # Reverse proxies in front that set X-Forwarded-For: the client address is read from it.
+    "PROXY_COUNT": 0,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

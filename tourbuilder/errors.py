@@ -12,8 +12,10 @@ from flask import request
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.http import HTTP_STATUS_CODES
 
+from . import throttle
 from .extensions import db
 from .services.errors import DomainError
 
@@ -82,6 +84,15 @@ def handle_domain_error(error: DomainError):
     return html, error.status
 
 
+def handle_too_many_requests(error: TooManyRequests):
+    """429 from throttle.py: when to try again, in words (translated) and in Retry-After."""
+    message, headers = throttle.refusal()
+    body = {"code": 429, "status": HTTP_STATUS_CODES[429], "message": message}
+    if wants_json():
+        return jsonify(body), 429, headers
+    return render_template("errors/generic.html", error=error, body=body), 429, headers
+
+
 def handle_unexpected(error: Exception):
     from flask import current_app
 
@@ -92,5 +103,6 @@ def handle_unexpected(error: Exception):
 def init_app(app) -> None:
     # Registered last, so these replace the JSON-only handler flask-smorest installs.
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(TooManyRequests, handle_too_many_requests)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -80,6 +80,42 @@ def test_token_write_needs_no_csrf_header(api, world):
     assert response.status_code == 201
 
 
+@pytest.mark.parametrize("csrf_enabled", [False, True])
 def test_anonymous_write_is_401(api, world):
-    response = api.post("anon", "/api/v1/tours", json={"team_id": world.team.id, "title": "x"})
+    """No session and no token: 401 in the API's shape, CSRF protection on or off (there is
+    no ambient credential for a forged request to borrow)."""
+    tour = world.tours["draft"].id
+    for method, url, body in [
+        ("POST", "/api/v1/tours", {"team_id": world.team.id, "title": "x"}),
+        ("POST", "/api/v1/sites", {"team_id": world.team.id, "name": "x", "lat": 1, "lon": 2}),
+        ("PATCH", f"/api/v1/tours/{tour}", {"title": "x"}),
+        ("DELETE", f"/api/v1/tours/{tour}", None),
+        ("POST", "/api/v1/tours", "not json"),
+    ]:
+        response = api.call("anon", method, url, json=body)
+        assert response.status_code == 401, (method, url, response.get_data(as_text=True))
+        assert response.is_json and response.json["code"] == 401 and response.json["message"]
+
+
+@pytest.mark.parametrize("csrf_enabled", [True])
+def test_anonymous_tus_upload_is_401_json(client, world):
+    response = client.post(
+        "/uploads/tus",
+        headers={"Tus-Resumable": "1.0.0", "Upload-Length": "10", "Upload-Metadata": ""},
+    )
     assert response.status_code == 401
+    assert response.is_json and response.json["code"] == 401 and response.json["message"]
+    assert response.headers["Tus-Resumable"] == "1.0.0"
+
+
+@pytest.mark.parametrize("csrf_enabled", [True])
+def test_tus_cookie_write_without_csrf_header_is_json(app, world):
+    client = app.test_client()
+    login(client, world.users["editor"].email)
+    response = client.post(
+        "/uploads/tus",
+        headers={"Tus-Resumable": "1.0.0", "Upload-Length": "10", "Upload-Metadata": ""},
+    )
+    assert response.status_code == 400
+    assert response.is_json and "CSRF" in response.json["message"]
+    assert response.headers["Tus-Resumable"] == "1.0.0"

@@ -1,7 +1,8 @@
 """Who may do what, for every API endpoint and every kind of caller.
 
 Hidden things answer 404 (nobody learns a draft exists), visible things a caller may not
-change answer 401 (anonymous) or 403. Every refused write leaves the data as it was.
+change answer 403; every write from nobody answers 401, before anything is looked up. Every
+refused write leaves the data as it was.
 Callers use a bearer token, and again the session cookie for the editors of both teams.
 """
 
@@ -30,7 +31,7 @@ TEAM_ONLY = row(404, 404, 200, 200, 200, 200)  # reading drafts, workshop tours,
 
 def hidden_write(ok) -> dict:
     """Changing something only the team sees."""
-    return row(404, 404, 403, ok, ok, ok)
+    return row(401, 404, 403, ok, ok, ok)
 
 
 def visible_write(ok) -> dict:

@@ -58,8 +58,13 @@ def init_app(app) -> None:
                     "properties": {
                         name: {"type": "integer"}
                         for name in (
-                            "total", "total_pages", "first_page", "last_page", "page",
-                            "previous_page", "next_page",
+                            "total",
+                            "total_pages",
+                            "first_page",
+                            "last_page",
+                            "page",
+                            "previous_page",
+                            "next_page",
                         )  # fmt: skip
                     },
                 }

@@ -23,6 +23,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from ..auth import load_user_from_token
 from ..auth import protect_api_request
+from ..auth import SAFE_METHODS
 from ..database import MAX_ID
 from ..extensions import csrf
 from ..extensions import db
@@ -36,9 +37,10 @@ from .schemas import LANGUAGE_RE
 
 
 def authenticate_api_request() -> None:
-    """A request carrying a bearer token is that token's owner, or is refused (401).
-
-    A JSON body larger than ``API_JSON_MAX_BYTES`` is refused (413) before it is read.
+    """A request carrying a bearer token is that token's owner, or is refused (401); a
+    write from nobody is refused (401); a write with the session cookie needs its CSRF
+    token (400). A JSON body larger than ``API_JSON_MAX_BYTES`` is refused (413) before it
+    is read.
     """
     if request.mimetype == "application/json":
         request.max_content_length = current_app.config["API_JSON_MAX_BYTES"]
@@ -47,6 +49,10 @@ def authenticate_api_request() -> None:
         if user is None:
             abort(401, message="The API token is missing, malformed or revoked.")
         g._login_user = user  # Flask-Login's per-request user: the token wins over a cookie
+    if request.method not in SAFE_METHODS and not current_user.is_authenticated:
+        # Every write needs someone; with nobody signed in there is no ambient credential
+        # for a forged request to borrow, so this comes before the CSRF check.
+        abort(401, message="Sign in or send an API token.")
     protect_api_request()
     lang = request.args.get("lang")
     if lang is not None and not LANGUAGE_RE.match(lang):

@@ -45,9 +45,7 @@ class SiteFields(Schema):
 class SiteCreate(SiteFields):
     team_id = schemas.Id(required=True)
 
-    name = schemas.Translated(
-        max_length=200, required_text=True, removable=False, required=True
-    )
+    name = schemas.Translated(max_length=200, required_text=True, removable=False, required=True)
     lat = schemas.Latitude(required=True)
     lon = schemas.Longitude(required=True)
 

@@ -51,9 +51,7 @@ class TourFields(Schema):
 
 class TourCreate(TourFields):
     team_id = schemas.Id(required=True)
-    title = schemas.Translated(
-        max_length=200, required_text=True, removable=False, required=True
-    )
+    title = schemas.Translated(max_length=200, required_text=True, removable=False, required=True)
 
 
 class TourSchema(Schema):

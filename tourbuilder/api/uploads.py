@@ -14,10 +14,12 @@ from flask import request
 from flask import Response
 from flask import url_for
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from ..database import MAX_ID
 from ..errors import domain_error_body
+from ..errors import error_body
 from ..extensions import csrf
 from ..extensions import db
 from ..models import Team
@@ -63,6 +65,16 @@ def refused(exc: DomainError):
     db.session.rollback()
     response = jsonify(domain_error_body(exc))
     response.status_code = exc.status
+    response.headers.update(tus_headers())
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    """Any HTTP error here (401 from the API's authentication, 400 for a missing CSRF
+    token...): the API's JSON shape, with the tus headers, not an HTML page."""
+    response = jsonify(error_body(exc))
+    response.status_code = exc.code
     response.headers.update(tus_headers())
     return response
 

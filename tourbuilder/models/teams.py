@@ -11,6 +11,7 @@ from flask import has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
@@ -92,6 +93,11 @@ def is_team_member(user, team_id: int | None) -> bool:
     return is_site_admin(user) or role_for(user, team_id) is not None
 
 
+def password_hash_method() -> str:
+    """werkzeug's hashing method for new passwords (``PASSWORD_HASH_METHOD``)."""
+    return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+
+
 class User(UserMixin, Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -100,18 +106,26 @@ class User(UserMixin, Timestamps, db.Model):
     is_site_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str | None] = mapped_column(String(12), default=None)
+    # Raised when the person signs out or changes the password: a session remembers the
+    # number it was signed in with (get_id), and one that no longer matches is refused.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: ``"<id>:<session_version>"``, so that
+        raising :attr:`session_version` ends every session signed in before
+        (``auth.load_user``)."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
     def set_password(self, password: str) -> None:
-        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

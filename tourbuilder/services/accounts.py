@@ -5,14 +5,20 @@ Services flush; the adapter commits.
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 from sqlalchemy import func
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import ApiToken
 from ..models import User
 from ..models import utcnow
 from ..models.teams import hash_token
+from ..models.teams import password_hash_method
 from .errors import Conflict
 from .errors import InvalidValue
 from .errors import NotFound
@@ -43,6 +49,29 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, else None.
+
+    Every answer costs one password check: with no account (or no password) to check, a
+    dummy hash of the configured method is checked instead, so the time an answer takes
+    does not tell whether an email has an account. An inactive account's password is
+    checked too, then refused.
+    """
+    user = find_user(email)
+    if user is None or not user.password_hash:
+        check_password_hash(dummy_hash(password_hash_method()), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+@functools.cache
+def dummy_hash(method: str) -> str:
+    """A hash of a random password, made once per process and method."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
 def create_account(email: str, name: str, password: str) -> User:
     """A new account.
 
@@ -59,8 +88,8 @@ def create_account(email: str, name: str, password: str) -> User:
 
 
 def make_site_admin(email: str, password: str, name: str = "") -> tuple[User, bool]:
-    """Create a site administrator, or make an existing account one (its password set);
-    returns ``(user, created)``.
+    """Create a site administrator, or make an existing account one (its password set,
+    its sessions ended); returns ``(user, created)``.
 
     :raise InvalidValue: the password breaks the rule.
     """
@@ -72,15 +101,26 @@ def make_site_admin(email: str, password: str, name: str = "") -> tuple[User, bo
         db.session.add(user)
     user.is_site_admin = True
     user.set_password(password)
-    db.session.flush()
+    end_sessions(user)
     return user, created
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """:raise InvalidValue: ``current`` is wrong, or ``new`` breaks the rule."""
+    """Set a new password and end every session signed in with the old one (the adapter
+    signs its own caller in again).
+
+    :raise InvalidValue: ``current`` is wrong, or ``new`` breaks the rule.
+    """
     if not user.check_password(current):
         raise InvalidValue("current", "This is not your current password.")
     user.set_password(check_new_password(new, "new"))
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the person out on every device: each session signed in before stops working
+    (``User.session_version``). Personal API tokens are not sessions and go on working."""
+    user.session_version = (user.session_version or 0) + 1
     db.session.flush()
 
 

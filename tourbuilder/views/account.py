@@ -12,7 +12,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
+from flask_login import login_user
 
+from .. import throttle
 from ..extensions import db
 from ..forms import PasswordForm
 from ..forms import ProfileForm
@@ -63,6 +65,7 @@ def profile():
 
 @bp.route("/password", methods=["POST"])
 @login_required
+@throttle.password_change
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
@@ -76,6 +79,7 @@ def password():
                 form.new.errors = [exc.message]
         else:
             commit()
+            login_user(current_user._get_current_object())  # this session, at the new version
             flash(_("Your password is changed."), "info")
             return redirect(url_for(".account")), 303
     return render_account(password=form), 400

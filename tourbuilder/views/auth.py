@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
 from urllib.parse import urlsplit
 
 from flask import abort
@@ -15,7 +16,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
+from werkzeug.exceptions import TooManyRequests
 
+from .. import throttle
+from ..errors import handle_too_many_requests
+from ..errors import wants_json
 from ..extensions import db
 from ..forms import AcceptInvitationForm
 from ..forms import JoinForm
@@ -29,23 +34,42 @@ from ..services.errors import Gone
 bp = Blueprint("auth", __name__)
 
 
+def is_same_site_path(target: str) -> bool:
+    """True for a path on this site (``/account``, ``/teams/1?lang=es``), and nothing a
+    browser could take for another host: no scheme or host (``https:``, ``//host``,
+    ``javascript:``), no backslash (browsers read ``/\\host`` as ``//host``), no control
+    character (browsers drop tabs and newlines inside URLs, so ``/<tab>/host`` is
+    ``//host``), and the same once percent-decoded (``/%2F%2Fhost``).
+    """
+    for candidate in (target, unquote(target)):
+        if not candidate.startswith("/") or candidate.startswith("//"):
+            return False
+        if "\\" in candidate or any(ord(c) < 0x20 or ord(c) == 0x7F for c in candidate):
+            return False
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc:
+            return False
+    return True
+
+
 def safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after signing in."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
+    """Where to go after signing in: ``target`` when it is a same-site path (its query
+    string kept), else the dashboard."""
+    if target and is_same_site_path(target):
+        return target
     return url_for("teams.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle.per_address
+@throttle.sign_in_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.find_user(form.email.data)
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
         flash(_("Wrong email or password."), "error")
@@ -53,14 +77,31 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+@bp.errorhandler(TooManyRequests)
+def too_many_attempts(error: TooManyRequests):
+    """Throttled (throttle.py): the sign-in page again, saying when to try again; JSON
+    callers and the other forms get the central answer (errors.py)."""
+    if request.endpoint != "auth.login" or wants_json():
+        return handle_too_many_requests(error)
+    message, headers = throttle.refusal()
+    flash(message, "error")
+    return render_template("auth/login.html", form=LoginForm()), 429, headers
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Sign out here and on every other device (a copy of the session cookie dies too)."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user)
+        commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("public.home"))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@throttle.per_address
+@throttle.invitation
 def accept_invitation(token: str):
     try:
         inv = teams.invitation_by_token(token)

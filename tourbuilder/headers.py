@@ -1,0 +1,81 @@
+"""Security headers on every response.
+
+The Content-Security-Policy lets the browser run only the app's own files. The one inline
+script, folium's map set-up (templates/_partials/map.html), carries a nonce made afresh
+for each request (:func:`csp_nonce`). No inline style either: styles live in CSS files,
+and what scripts set through ``element.style`` (Leaflet, Uppy) is allowed by CSP anyway.
+Pictures may also come from the base map's tile server (``TILE_URL``) and from ``data:``
+and ``blob:`` URLs (Leaflet's icons, Uppy's previews). Nobody may frame the pages, and
+forms post only here.
+
+A flask-talisman was considered; its defaults (HTTPS forced, HSTS, secure cookies) do not
+suit a server that also runs plain HTTP on a workshop laptop, and it has had no release
+since 2023, so these few lines do the work.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask import g
+
+SITE_WIDE = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def csp_nonce() -> str:
+    """This request's nonce for an inline script: ``<script nonce="{{ csp_nonce() }}">``."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def tile_source(tile_url: str) -> str | None:
+    """The CSP source that admits the tile server of ``tile_url``: its origin, a
+    ``{s}`` subdomain as ``*``; None for a URL on this site (``'self'`` admits it)."""
+    parts = urlsplit(tile_url)
+    if not parts.netloc:
+        return None
+    first, dot, rest = parts.netloc.partition(".")
+    if "{" in rest or ("{" in first and first != "{s}"):
+        return f"{parts.scheme}:"  # a placeholder CSP cannot express: the whole scheme
+    host = f"*{dot}{rest}" if first == "{s}" else parts.netloc
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(tile_url: str, nonce: str | None) -> str:
+    tiles = tile_source(tile_url)
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"] + ([f"'nonce-{nonce}'"] if nonce else []),
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"] + ([tiles] if tiles else []),
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    return "; ".join(" ".join([name, *values]) for name, values in directives.items())
+
+
+def add_headers(response):
+    """The headers, on every response (pages, JSON, files, errors)."""
+    for name, value in SITE_WIDE.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        content_security_policy(current_app.config["TILE_URL"], g.get("csp_nonce")),
+    )
+    return response
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(add_headers)
