@@ -22,6 +22,7 @@ from tourbuilder.models import StopMedia
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
 
+from ..live import LiveServer
 from .api_helpers import login
 
 
@@ -146,6 +147,14 @@ class Api:
 
     def delete(self, actor, url, **kw):
         return self.call(actor, "DELETE", url, **kw)
+
+
+@pytest.fixture
+def live(app):
+    """The app on a loopback port, for requests over real HTTP (see tests/live.py)."""
+    server = LiveServer(app)
+    yield server
+    server.close()
 
 
 @pytest.fixture

@@ -14,17 +14,8 @@ from tourbuilder.extensions import db
 from tourbuilder.models import Stop
 from tourbuilder.models import Tour
 
-from ..live import LiveServer
-
 V1 = "/api/v1"
 STOPS = 20
-
-
-@pytest.fixture
-def live(app):
-    server = LiveServer(app)
-    yield server
-    server.close()
 
 
 @pytest.fixture
