@@ -33,6 +33,7 @@ and crash-recovery tests build their own apps on SQLite files of their own.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import os
 import shutil
@@ -48,6 +49,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from tourbuilder import create_app
+from tourbuilder import storage
 from tourbuilder.extensions import db
 from tourbuilder.models import Membership
 from tourbuilder.models import Role
@@ -176,7 +178,8 @@ def worker_database(db_backend, tmp_path_factory):
 def run_on(app, connection: SharedConnection) -> None:
     """Make every app context of ``app`` use ``connection`` instead of an engine."""
     with app.app_context():
-        db.engines[None].dispose()  # made by create_app, never connected
+        if isinstance(db.engines[None], Engine):
+            db.engines[None].dispose()  # made by create_app, never connected
         db.engines[None] = connection
 
 
@@ -249,8 +252,25 @@ def app_config(tmp_path):
     return settings_for(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def worker_app(worker_database, tmp_path_factory):
+    """The Flask app the tests of this worker share on ``worker_database``, with the settings
+    it was built with. Building an app (the API's OpenAPI document above all) costs more
+    than most tests; ``app`` gives each test its own settings, media folder and connection
+    on it, and puts the settings back afterwards."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _clean_environment(monkeypatch)
+        settings = settings_for(tmp_path_factory.mktemp("app"))
+        app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": worker_database.url})
+    return app, copy.deepcopy(dict(app.config))
+
+
 @pytest.fixture
 def app(request, app_config, db_backend, tmp_path, monkeypatch):
+    """The app of a test: the worker's app with the test's ``app_config``, a fresh media
+    folder and the test's connection. Settings read only while an app is built (the job
+    queue's backend) stay as ``settings_for`` has them; a ``real_db`` test gets an app of
+    its own."""
     _clean_environment(monkeypatch)
     if request.node.get_closest_marker("real_db"):
         with fresh_database(db_backend, tmp_path) as url:
@@ -267,10 +287,13 @@ def app(request, app_config, db_backend, tmp_path, monkeypatch):
         world_media = Path(request.getfixturevalue("module_app").config["MEDIA_ROOT"])
         if world_media.exists():
             shutil.copytree(world_media, app_config["MEDIA_ROOT"], dirs_exist_ok=True)
-    url = request.getfixturevalue("worker_database").url
-    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
+    app, built_with = request.getfixturevalue("worker_app")
+    app.config.update(app_config)
+    storage.init_app(app)  # on the test's media folder
     run_on(app, connection)
     yield app
+    app.config.clear()
+    app.config.update(copy.deepcopy(built_with))
 
 
 @pytest.fixture
