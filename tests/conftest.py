@@ -1,5 +1,6 @@
-"""Fixtures: ``app`` (a fresh app and media folder per test, on SQLite and PostgreSQL),
-``client``, ``runner``, ``auth`` and ``make`` (model factories).
+"""Fixtures: ``app`` (for each test its settings, a fresh media folder and a transaction
+rolled back afterwards, on SQLite and PostgreSQL), ``client``, ``runner``, ``auth`` and
+``make`` (model factories).
 
 Databases. A test that uses ``app`` runs on SQLite and again on PostgreSQL (the
 ``db_backend`` parameter; PostgreSQL tests are skipped when the server is unreachable,
@@ -16,12 +17,16 @@ inline job queue and direct ``db.engine`` users alike. Sessions join its transac
 SAVEPOINT and ``rollback()`` returns to one; ``db.engine.begin()`` (the progress writer in
 processing.py) is a SAVEPOINT on the same connection. tests/transactions.py says how
 sessions that would stand side by side on a real database nest on the one connection.
+The Flask app itself is built once per worker and database (``worker_app``) and lent to
+each test with the test's ``app_config``; the settings are put back after the test.
 
 Module worlds. Data many tests read, and none needs fresh, is built once per module: a
 module-scoped fixture built with ``module_make`` (the factories on ``module_app``) commits
-into a transaction of the module's own connection. Each test that uses such a fixture runs
-inside a SAVEPOINT of that transaction, rolled back after it, and its media folder starts
-as a copy of the module's. The world is rebuilt for each database.
+into a transaction of the module's own connection, on a second database of the worker
+(``world_database``). Each test that uses such a fixture runs inside a SAVEPOINT of that
+transaction, rolled back after it, and its media folder starts as a copy of the module's;
+the module's other tests use the first database and never see the world. The world is
+rebuilt for each database backend.
 
 Committed data. Nothing a test writes is ever committed, so other connections, threads
 and processes never see it. A test that needs them to (a live server, a worker process,
@@ -163,16 +168,32 @@ class WorkerDatabase(NamedTuple):
     engine: Engine
 
 
-@pytest.fixture(scope="session")
-def worker_database(db_backend, tmp_path_factory):
-    """This worker's database on ``db_backend``, with every table, built once."""
-    with fresh_database(db_backend, tmp_path_factory.mktemp(db_backend)) as url:
+@contextmanager
+def built_database(backend: str, folder: Path):
+    """A fresh database with every table: (url, engine)."""
+    with fresh_database(backend, folder) as url:
         engine = create_engine(url)
-        if db_backend == "sqlite":
+        if backend == "sqlite":
             _sqlite_begins_transactions(engine)
         db.metadata.create_all(engine)
         yield WorkerDatabase(url, engine)
         engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def worker_database(db_backend, tmp_path_factory):
+    """This worker's database on ``db_backend``, with every table, built once."""
+    with built_database(db_backend, tmp_path_factory.mktemp(db_backend)) as database:
+        yield database
+
+
+@pytest.fixture(scope="session")
+def world_database(db_backend, tmp_path_factory):
+    """A second database of this worker, for module worlds. A world's transaction stays
+    open while its module runs: on SQLite it holds the file's write lock, on PostgreSQL
+    its rows' unique keys, and tests beside it would wait on either."""
+    with built_database(db_backend, tmp_path_factory.mktemp(f"{db_backend}-worlds")) as database:
+        yield database
 
 
 def run_on(app, connection: SharedConnection) -> None:
@@ -205,9 +226,9 @@ def settings_for(root: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def module_connection(worker_database):
+def module_connection(world_database):
     """The connection of the module's world, in a transaction rolled back at its end."""
-    connection = SharedConnection(worker_database.engine)
+    connection = SharedConnection(world_database.engine)
     transaction = connection.begin()
     yield connection
     transaction.rollback()
@@ -215,12 +236,12 @@ def module_connection(worker_database):
 
 
 @pytest.fixture(scope="module")
-def module_app(module_connection, worker_database, tmp_path_factory):
+def module_app(module_connection, world_database, tmp_path_factory):
     """An app for building a module's world (see the module docstring)."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         _clean_environment(monkeypatch)
         root = tmp_path_factory.mktemp("module")
-        app = create_app({**settings_for(root), "SQLALCHEMY_DATABASE_URI": worker_database.url})
+        app = create_app({**settings_for(root), "SQLALCHEMY_DATABASE_URI": world_database.url})
     run_on(app, module_connection)
     return app
 
