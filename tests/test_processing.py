@@ -167,3 +167,16 @@ def test_size_limit_per_kind(app, make):
         assert process_media_item(item_id) == "failed"
         error = db.session.get(MediaItem, item_id).error
         assert error == "This photo is 32.0 KB; the limit for a photo is 9.8 KB."
+
+
+def test_progress_reports_reach_the_item(app, make):
+    """The progress writer saves through ``db.engine``, beside the job's session."""
+    from tourbuilder.processing import _ProgressWriter
+
+    team = make.team()
+    item_id = stored_item(app, team, b"not yet read", status=MediaStatus.PROCESSING)
+    with app.app_context():
+        item = db.session.get(MediaItem, item_id)
+        _ProgressWriter(item)(42.0)
+        db.session.refresh(item)
+        assert item.progress == 42.0
