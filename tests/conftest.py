@@ -163,7 +163,7 @@ def _sqlite_begins_transactions(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-class WorkerDatabase(NamedTuple):
+class Database(NamedTuple):
     url: str
     engine: Engine
 
@@ -176,7 +176,7 @@ def built_database(backend: str, folder: Path):
         if backend == "sqlite":
             _sqlite_begins_transactions(engine)
         db.metadata.create_all(engine)
-        yield WorkerDatabase(url, engine)
+        yield Database(url, engine)
         engine.dispose()
 
 
@@ -237,7 +237,7 @@ def module_connection(world_database):
 
 @pytest.fixture(scope="module")
 def module_app(module_connection, world_database, tmp_path_factory):
-    """An app for building a module's world (see the module docstring)."""
+    """An app for building a module's world ("Module worlds" above)."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         _clean_environment(monkeypatch)
         root = tmp_path_factory.mktemp("module")
