@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from tourbuilder.extensions import db
@@ -5,7 +6,12 @@ from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
 from tourbuilder.models import User
 
+# Commands whose database work (users, tokens, the demo's tours) other tests run on both
+# databases: here only their arguments, prompts and output are new.
+sqlite_only = pytest.mark.sqlite_only
 
+
+@sqlite_only
 def test_create_admin_from_environment(app, runner, monkeypatch):
     monkeypatch.setenv("TOURBUILDER_ADMIN_PASSWORD", "a very good password")
     result = runner.invoke(args=["create-admin", "Boss@Example.org"])
@@ -16,6 +22,7 @@ def test_create_admin_from_environment(app, runner, monkeypatch):
         assert user.is_site_admin and user.check_password("a very good password")
 
 
+@sqlite_only
 def test_create_admin_prompts_and_refuses_short_password(app, runner, monkeypatch):
     monkeypatch.delenv("TOURBUILDER_ADMIN_PASSWORD", raising=False)
     result = runner.invoke(args=["create-admin", "a@example.org"], input="short\nshort\n")
@@ -24,6 +31,7 @@ def test_create_admin_prompts_and_refuses_short_password(app, runner, monkeypatc
         assert db.session.scalars(select(User)).first() is None
 
 
+@sqlite_only
 def test_token_create_gives_working_bearer_token(app, runner, client, make):
     user = make.user(is_site_admin=True)
     result = runner.invoke(args=["token", "create", user.email])
@@ -43,6 +51,7 @@ def test_token_create_for_unknown_email(runner):
     assert result.exit_code != 0 and "No account" in result.output
 
 
+@sqlite_only
 def test_demo_creates_public_tour_in_seville_once(app, runner, client):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output

@@ -27,6 +27,10 @@ RTL = {"ar"}
 HOME_STRING = "Transformative projects"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
 
+# The pages below render the home page, whose queries tests/test_public.py runs on both
+# databases, and a user's saved language (tests/views/test_account.py): SQLite will do.
+pytestmark = pytest.mark.sqlite_only
+
 
 def po_path(lang: str) -> Path:
     return TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"

@@ -211,3 +211,16 @@ def test_failed_item_takes_the_kind_of_its_bytes(app, make, fixture, kind, error
         item = db.session.get(MediaItem, item_id)
         assert item.kind is kind
         assert item.error.startswith(error)
+
+
+def test_progress_reports_reach_the_item(app, make):
+    """The progress writer saves through ``db.engine``, beside the job's session."""
+    from tourbuilder.services.processing import _ProgressWriter
+
+    team = make.team()
+    item_id = stored_item(app, team, b"not yet read", status=MediaStatus.PROCESSING)
+    with app.app_context():
+        item = db.session.get(MediaItem, item_id)
+        _ProgressWriter(item)(42.0)
+        db.session.refresh(item)
+        assert item.progress == 42.0

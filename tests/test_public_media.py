@@ -9,6 +9,7 @@ import pytest
 from tourbuilder.extensions import db
 from tourbuilder.models import Consent
 from tourbuilder.models import MediaItem
+from tourbuilder.models import Role
 from tourbuilder.models import StopMedia
 from tourbuilder.models import Team
 from tourbuilder.models import Tour
@@ -17,7 +18,13 @@ from tourbuilder.services.library import attach_captions
 from tourbuilder.services.library import store_upload
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
-pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="../shared/fixtures is absent")
+WEBM = FIXTURES / "bbb_480p_vp9_opus_1second.webm"
+# Rendering players on the tour page: which media the page may show is the query
+# tests/test_public.py runs on both databases.
+pytestmark = [
+    pytest.mark.skipif(not FIXTURES.exists(), reason="../shared/fixtures is absent"),
+    pytest.mark.sqlite_only,
+]
 
 
 def add_media(app, tour, path: Path, consent=Consent.NO_PEOPLE) -> int:
@@ -33,12 +40,24 @@ def add_media(app, tour, path: Path, consent=Consent.NO_PEOPLE) -> int:
         return item.id
 
 
-def test_video_with_poster_and_captions_on_the_tour_page(app, client, make):
-    tour = make.tour(make.team())
-    item_id = add_media(app, tour, FIXTURES / "bbb_480p_vp9_opus_1second.webm")
+@pytest.fixture(scope="module")
+def video_tour(module_app, module_make):
+    """A tour whose first stop shows a video, processed once per module and database (a
+    module world, see tests/conftest.py); nobody has recorded consent yet."""
+    team = module_make.team()
+    tour = module_make.tour(team)
+    item_id = add_media(module_app, tour, WEBM, consent=Consent.NOT_YET)
+    return team, tour, item_id
+
+
+def test_video_with_poster_and_captions_on_the_tour_page(app, client, video_tour):
+    _team, tour, item_id = video_tour
     with app.app_context():
+        item = db.session.get(MediaItem, item_id)
+        item.consent = Consent.NO_PEOPLE
+        db.session.commit()
         attach_captions(
-            db.session.get(MediaItem, item_id),
+            item,
             "es",
             io.BytesIO(b"WEBVTT\n\n00:00.000 --> 00:01.000\nHola\n"),
         )
@@ -74,14 +93,8 @@ def test_sound_recording_on_the_tour_page(app, client, make, tmp_path):
     assert f'<audio controls preload="none" src="/media/{item_id}/audio' in page
 
 
-def test_video_without_consent_is_only_for_the_team(app, client, make, auth):
-    from tourbuilder.models import Role
-
-    team = make.team()
-    tour = make.tour(team)
-    item_id = add_media(
-        app, tour, FIXTURES / "bbb_480p_vp9_opus_1second.webm", consent=Consent.NOT_YET
-    )
+def test_video_without_consent_is_only_for_the_team(client, make, auth, video_tour):
+    team, tour, item_id = video_tour
     assert f"/media/{item_id}/" not in client.get(f"/tours/{tour.slug}").get_data(as_text=True)
     auth.login(make.user(team, Role.EDITOR))
     page = client.get(f"/tours/{tour.slug}").get_data(as_text=True)

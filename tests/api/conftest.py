@@ -1,5 +1,8 @@
 """Fixtures for the API tests: a small world of two teams, every role, and API callers.
 
+The world is built once per module and database (a module world, see tests/conftest.py):
+each test sees it fresh, inside a SAVEPOINT rolled back after the test.
+
 CSRF: ``csrf_enabled`` is False by default here (API writes with a session cookie would
 need a token from a page); a test turns it on with
 ``@pytest.mark.parametrize("csrf_enabled", [True])``.
@@ -44,32 +47,31 @@ def create_token(app, user) -> str:
     return token
 
 
-@pytest.fixture
-def world(app, make):
+def build_world(module_app, module_make):
     """Team A with a facilitator, an editor and an admin; team B with an editor; a site
     admin. Team A owns draft and public sites, a tour of each visibility (two stops each)
     and a publishable media item shown by the public tour."""
-    team = make.team(name="Team A", languages=["es", "en"])
-    other_team = make.team(name="Team B", languages=["el", "en"])
+    team = module_make.team(name="Team A", languages=["es", "en"])
+    other_team = module_make.team(name="Team B", languages=["el", "en"])
     users = {
-        "facilitator": make.user(team, Role.FACILITATOR),
-        "editor": make.user(team, Role.EDITOR),
-        "admin": make.user(team, Role.ADMIN),
-        "other": make.user(other_team, Role.EDITOR),
-        "site_admin": make.user(is_site_admin=True),
+        "facilitator": module_make.user(team, Role.FACILITATOR),
+        "editor": module_make.user(team, Role.EDITOR),
+        "admin": module_make.user(team, Role.ADMIN),
+        "other": module_make.user(other_team, Role.EDITOR),
+        "site_admin": module_make.user(is_site_admin=True),
     }
-    draft_site = make.site(team, visibility=SiteVisibility.DRAFT)
-    public_site = make.site(
+    draft_site = module_make.site(team, visibility=SiteVisibility.DRAFT)
+    public_site = module_make.site(
         team,
         visibility=SiteVisibility.PUBLIC,
         approximate_location=True,
         lat=37.38456,
         lon=-5.98765,
     )
-    other_site = make.site(other_team, visibility=SiteVisibility.DRAFT)
-    tours = {v.value: make.tour(team, visibility=v) for v in TourVisibility}
-    other_tour = make.tour(other_team, visibility=TourVisibility.DRAFT)
-    with app.app_context():
+    other_site = module_make.site(other_team, visibility=SiteVisibility.DRAFT)
+    tours = {v.value: module_make.tour(team, visibility=v) for v in TourVisibility}
+    other_tour = module_make.tour(other_team, visibility=TourVisibility.DRAFT)
+    with module_app.app_context():
         media = MediaItem(
             team_id=team.id,
             kind="photo",
@@ -89,8 +91,8 @@ def world(app, make):
         public_tour.stops[0].presenter_notes = {"en": "Ask about the cooperative."}
         db.session.commit()
         media_id, other_media_id = media.id, other_media.id
-    tokens = {name: create_token(app, user) for name, user in users.items()}
-    with app.app_context():
+    tokens = {name: create_token(module_app, user) for name, user in users.items()}
+    with module_app.app_context():
         stop_ids = {
             name: [s.id for s in db.session.get(Tour, t.id).stops] for name, t in tours.items()
         }
@@ -108,6 +110,19 @@ def world(app, make):
         media_id=media_id,
         other_media_id=other_media_id,
     )
+
+
+@pytest.fixture(scope="module")
+def world(module_app, module_make):
+    """The world above, built once per module (each test in a SAVEPOINT of it)."""
+    return build_world(module_app, module_make)
+
+
+@pytest.fixture
+def committed_world(app, make):
+    """The world above, committed in a ``real_db`` test's own database: for tests over
+    real HTTP or with threads, whose requests run on connections of their own."""
+    return build_world(app, make)
 
 
 class Api:

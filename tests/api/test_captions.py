@@ -7,6 +7,8 @@ import pytest
 
 from tourbuilder.models import Role
 
+from .api_helpers import login
+
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="../shared/fixtures is absent")
 
@@ -16,10 +18,14 @@ VTT = (
 )
 
 
-@pytest.fixture
-def video(client, auth, make):
-    team = make.team()
-    auth.login(make.user(team, Role.EDITOR))
+@pytest.fixture(scope="module")
+def uploaded_video(module_app, module_make):
+    """A video uploaded through the API by an editor of its team, processed once per module
+    and database (a module world, see tests/conftest.py)."""
+    team = module_make.team()
+    editor = module_make.user(team, Role.EDITOR)
+    client = module_app.test_client()
+    login(client, editor.email)
     with open(FIXTURES / "bbb_480p_vp9_opus_1second.webm", "rb") as fh:
         response = client.post(
             "/api/v1/media",
@@ -27,7 +33,15 @@ def video(client, auth, make):
             content_type="multipart/form-data",
         )
     assert response.status_code == 201 and response.json["status"] == "ready"
-    return response.json["id"]
+    return editor, response.json["id"]
+
+
+@pytest.fixture
+def video(auth, uploaded_video):
+    """The module's video, its editor signed in."""
+    editor, item_id = uploaded_video
+    auth.login(editor)
+    return item_id
 
 
 def put(client, item_id, lang, body: bytes):

@@ -15,6 +15,14 @@ from tourbuilder.models import Stop
 from tourbuilder.models import Tour
 
 V1 = "/api/v1"
+pytestmark = pytest.mark.real_db  # a live server: requests on connections of their own
+
+
+@pytest.fixture
+def world(committed_world):
+    return committed_world
+
+
 STOPS = 20
 
 

@@ -18,6 +18,12 @@ from tourbuilder.models import Stop
 from tourbuilder.storage import get_storage
 
 V1 = "/api/v1"
+pytestmark = pytest.mark.real_db  # a live server: requests on connections of their own
+
+
+@pytest.fixture
+def world(committed_world):
+    return committed_world
 
 
 @pytest.fixture

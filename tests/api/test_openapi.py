@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.sqlite_only  # the document and the routes: no database involved
 
 PREFIX = "/api/v1"
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}

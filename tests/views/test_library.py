@@ -11,6 +11,8 @@ from tourbuilder.models import MediaItem
 from tourbuilder.models import Role
 from tourbuilder.models import Tour
 
+from ..conftest import AuthActions
+
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="../shared/fixtures is absent")
 
@@ -26,13 +28,23 @@ def upload(client, team, name):
     return response.json["id"]
 
 
-@pytest.fixture
-def team_with_media(make, auth, client):
-    team = make.team()
-    editor = make.user(team, Role.EDITOR)
-    auth.login(editor)
+@pytest.fixture(scope="module")
+def uploaded(module_app, module_make):
+    """Three photos an editor uploaded through the API, processed once per module and
+    database (a module world, see tests/conftest.py)."""
+    team = module_make.team()
+    editor = module_make.user(team, Role.EDITOR)
+    client = module_app.test_client()
+    AuthActions(client).login(editor)
     ids = [upload(client, team, n) for n in ("IMG_5910.jpg", "issue-exifr-59.jpg", "flower.jpg")]
     return team, editor, ids
+
+
+@pytest.fixture
+def team_with_media(auth, uploaded):
+    """The module's team and photos, its editor signed in."""
+    auth.login(uploaded[1])
+    return uploaded
 
 
 def test_page_lists_items_with_status_and_location_flags(client, team_with_media):

@@ -1,90 +1,357 @@
-"""Every HTML route of the signed-in side, for every kind of actor."""
+"""Who may do what, for every route of the HTML views (tourbuilder/views/) and every kind of
+actor.
+
+Pages for members only send anonymous people to sign in (302); hidden things answer 404
+(nobody learns a team's page or a draft exists), visible things an actor may not change
+answer 403. The tus upload endpoint answers as the API does (401, 403, 404). Every refused
+write (4xx, or a redirect to sign in) leaves the database and the media folder as they
+were. The world is built once per module and database and each case runs in a SAVEPOINT
+(tests/conftest.py); its media item is a row with one small file, made without the pipeline.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from tourbuilder.extensions import db
+from tourbuilder.models import ApiToken
 from tourbuilder.models import Consent
 from tourbuilder.models import Invitation
+from tourbuilder.models import MediaItem
+from tourbuilder.models import MediaStatus
 from tourbuilder.models import Role
+from tourbuilder.models import SiteVisibility
 from tourbuilder.models import Team
+from tourbuilder.models import TourVisibility
 from tourbuilder.models import User
 from tourbuilder.models import utcnow
-from tourbuilder.services.demo import draw_photo
-from tourbuilder.services.demo import store_demo_photo
+from tourbuilder.services import commit
+from tourbuilder.services.uploads import create_session
+from tourbuilder.storage import get_storage
 
-ACTORS = ["anonymous", "other_editor", "facilitator", "editor", "team_admin", "site_admin"]
+from ..conftest import PASSWORD
+
+ACTORS = ("anonymous", "other_editor", "facilitator", "editor", "team_admin", "site_admin")
+READS = ("GET", "HEAD", "OPTIONS")
 
 
-@pytest.fixture
-def world(app, make):
-    team = make.team()
-    other = make.team()
+def row(anonymous, other_editor, facilitator, editor, team_admin, site_admin) -> dict:
+    values = (anonymous, other_editor, facilitator, editor, team_admin, site_admin)
+    return dict(zip(ACTORS, values, strict=True))
+
+
+def same(status) -> dict:
+    return row(*[status] * 6)
+
+
+SIGNED_IN = row(302, 200, 200, 200, 200, 200)  # anyone signed in; others go to sign in
+MEMBERS = row(302, 404, 200, 200, 200, 200)  # team A's members and site admins
+
+
+def members_who_edit(ok) -> dict:
+    """Changing team A's content: editors, admins and site admins."""
+    return row(302, 404, 403, ok, ok, ok)
+
+
+def admins(ok) -> dict:
+    """Managing team A: its admins and site admins."""
+    return row(302, 404, 403, 403, ok, ok)
+
+
+def tus(w, **headers) -> dict:
+    return {"headers": {"Tus-Resumable": "1.0.0", **headers}}
+
+
+def tus_metadata(**values) -> str:
+    return ",".join(f"{k} {base64.b64encode(str(v).encode()).decode()}" for k, v in values.items())
+
+
+OWNER_ONLY = row(401, 404, 404, "ok", 404, 404)  # the editor's own upload
+
+
+def owner(ok) -> dict:
+    return {actor: ok if status == "ok" else status for actor, status in OWNER_ONLY.items()}
+
+
+CASES = [
+    # (id, method, url(world), request kwargs(world) or None, expected status per actor)
+    ("home", "GET", lambda w: "/", None, same(200)),
+    ("healthz", "GET", lambda w: "/healthz", None, same(200)),
+    ("tour-public", "GET", lambda w: f"/tours/{w.public_tour}", None, same(200)),
+    ("tour-draft", "GET", lambda w: f"/tours/{w.draft_tour}", None, row(404, 404, *[200] * 4)),
+    ("site-public", "GET", lambda w: f"/sites/{w.public_site}", None, same(200)),
+    ("site-draft", "GET", lambda w: f"/sites/{w.draft_site}", None, row(404, 404, *[200] * 4)),
+    (  # not publishable (no consent yet): members only
+        "media-derivative",
+        "GET",
+        lambda w: f"/media/{w.item}/320.webp",
+        None,
+        row(404, 404, *[200] * 4),
+    ),
+    ("login-page", "GET", lambda w: "/login", None, row(200, *[302] * 5)),
+    (
+        "login",
+        "POST",
+        lambda w: "/login",
+        lambda w: {"data": {"email": "nobody@example.org", "password": "not a password"}},
+        row(401, *[302] * 5),  # signed-in people are sent on; nobody signs in as nobody
+    ),
+    ("logout", "POST", lambda w: "/logout", None, same(302)),
+    ("invitation-page", "GET", lambda w: f"/invite/{w.invite_token}", None, same(200)),
+    (
+        "invitation-accept",
+        "POST",
+        lambda w: f"/invite/{w.invite_token}",
+        lambda w: {
+            "data": {
+                "name": "Newcomer",
+                "email": "newcomer@example.org",
+                "password": "a long new password",
+                "confirm": "a long new password",
+            }
+        },
+        same(302),  # anonymous people join with a new account, others with their own
+    ),
+    ("dashboard", "GET", lambda w: "/dashboard", None, SIGNED_IN),
+    ("team", "GET", lambda w: f"/teams/{w.team}", None, MEMBERS),
+    (
+        "team-invite",
+        "POST",
+        lambda w: f"/teams/{w.team}/invitations",
+        lambda w: {"data": {"role": "editor", "email": ""}},
+        admins(200),
+    ),
+    (
+        "team-revoke-invitation",
+        "POST",
+        lambda w: f"/teams/{w.team}/invitations/{w.invitation}/revoke",
+        None,
+        admins(303),
+    ),
+    (
+        "team-member-role",
+        "POST",
+        lambda w: f"/teams/{w.team}/members/{w.people['facilitator']}",
+        lambda w: {"data": {"role": "editor", "save": "1"}},
+        admins(303),
+    ),
+    ("team-new-page", "GET", lambda w: "/teams/new", None, row(302, *[403] * 4, 200)),
+    (
+        "team-new",
+        "POST",
+        lambda w: "/teams/new",
+        lambda w: {"data": {"name": "Team C", "country": "pt", "languages": "pt, en"}},
+        row(302, *[403] * 4, 303),
+    ),
+    ("library", "GET", lambda w: f"/teams/{w.team}/media", None, MEMBERS),
+    (
+        "library-item-update",
+        "POST",
+        lambda w: f"/teams/{w.team}/media/{w.item}",
+        lambda w: {"data": {"consent": "no_people", "confirm_location": "1"}},
+        members_who_edit(303),
+    ),
+    (
+        "library-draft-tour",
+        "POST",
+        lambda w: f"/teams/{w.team}/media/tour",
+        lambda w: {"data": {"media_ids": [str(w.item)], "title": "Walk"}},
+        members_who_edit(303),
+    ),
+    ("account", "GET", lambda w: "/account", None, SIGNED_IN),
+    (
+        "account-profile",
+        "POST",
+        lambda w: "/account/profile",
+        lambda w: {"data": {"name": "Amal", "language": "ar"}},
+        row(302, *[303] * 5),
+    ),
+    (
+        "account-password",
+        "POST",
+        lambda w: "/account/password",
+        lambda w: {
+            "data": {
+                "current": PASSWORD,
+                "new": "a brand new password",
+                "confirm": "a brand new password",
+            }
+        },
+        row(302, *[303] * 5),
+    ),
+    (
+        "account-token-create",
+        "POST",
+        lambda w: "/account/tokens",
+        lambda w: {"data": {"name": "field laptop"}},
+        SIGNED_IN,
+    ),
+    (  # the editor's token: nobody else learns it exists
+        "account-token-revoke",
+        "POST",
+        lambda w: f"/account/tokens/{w.token}/revoke",
+        None,
+        row(302, 404, 404, 303, 404, 404),
+    ),
+    ("tus-options", "OPTIONS", lambda w: "/uploads/tus", None, same(204)),
+    (
+        "tus-create",
+        "POST",
+        lambda w: "/uploads/tus",
+        lambda w: tus(
+            w, **{"Upload-Length": "10", "Upload-Metadata": tus_metadata(team_id=w.team)}
+        ),
+        row(401, 403, 403, 201, 201, 201),
+    ),
+    ("tus-offset", "HEAD", lambda w: f"/uploads/tus/{w.upload}", tus, owner(200)),
+    (
+        "tus-append",
+        "PATCH",
+        lambda w: f"/uploads/tus/{w.upload}",
+        lambda w: {
+            "data": b"abcd",
+            **tus(w, **{"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}),
+        },
+        owner(204),
+    ),
+    ("tus-terminate", "DELETE", lambda w: f"/uploads/tus/{w.upload}", tus, owner(204)),
+]
+
+
+@pytest.fixture(scope="module")
+def world(module_app, module_make):
+    """Team A with a facilitator, an editor and an admin; team B with an editor; a site
+    admin. Team A has a public and a draft tour and site, an open invitation, a media item
+    its members alone may see (one small derivative file), and the editor has an API token
+    and an unfinished upload."""
+    team = module_make.team(name="Team A")
+    other_team = module_make.team(name="Team B")
     people = {
-        "other_editor": make.user(other, Role.EDITOR),
-        "facilitator": make.user(team, Role.FACILITATOR),
-        "editor": make.user(team, Role.EDITOR),
-        "team_admin": make.user(team, Role.ADMIN),
-        "site_admin": make.user(is_site_admin=True),
+        "other_editor": module_make.user(other_team, Role.EDITOR),
+        "facilitator": module_make.user(team, Role.FACILITATOR),
+        "editor": module_make.user(team, Role.EDITOR),
+        "team_admin": module_make.user(team, Role.ADMIN),
+        "site_admin": module_make.user(is_site_admin=True),
     }
-    from datetime import timedelta
-
-    with app.app_context():
-        inv, _ = Invitation.create(
-            db.session.get(type(team), team.id),
+    public_tour = module_make.tour(team, visibility=TourVisibility.PUBLIC)
+    draft_tour = module_make.tour(team, visibility=TourVisibility.DRAFT)
+    public_site = module_make.site(team, visibility=SiteVisibility.PUBLIC)
+    draft_site = module_make.site(team, visibility=SiteVisibility.DRAFT)
+    with module_app.app_context():
+        editor = db.session.get(User, people["editor"].id)
+        invitation, invite_token = Invitation.create(
+            db.session.get(Team, team.id),
             Role.EDITOR,
             db.session.get(User, people["team_admin"].id),
             utcnow() + timedelta(days=1),
         )
-        db.session.add(inv)
-        photo = store_demo_photo(db.session.get(Team, team.id), draw_photo("x", (9, 9, 9), 1), "x")
-        photo.consent = Consent.NOT_YET  # not publishable: members only
+        item = MediaItem(
+            team_id=team.id,
+            kind="photo",
+            status=MediaStatus.READY,
+            consent=Consent.NOT_YET,
+            original_name="market.jpg",
+            original_key="originals/ab/" + "ab" * 32,
+            sha256="ab" * 32,
+            lat=37.39,
+            lon=-5.99,
+        )
+        token, _ = ApiToken.create(editor, "laptop")
+        db.session.add_all([invitation, item, token])
+        db.session.flush()
+        key = f"derived/{item.id}/320.webp"
+        get_storage().save(key, io.BytesIO(b"RIFF\x00\x00\x00\x00WEBPVP8 "))
+        item.derivatives = {"320.webp": {"key": key, "mime": "image/webp", "role": "photo"}}
         db.session.commit()
-        invitation_id, item_id = inv.id, photo.id
-    return {"team": team, "people": people, "invitation_id": invitation_id, "item": item_id}
-
-
-# (method, url, data) -> expected status per actor
-ROUTES = {
-    ("GET", "/dashboard"): dict(
-        anonymous=302, other_editor=200, facilitator=200, editor=200, team_admin=200, site_admin=200
-    ),
-    ("GET", "/teams/{team}"): dict(
-        anonymous=302, other_editor=404, facilitator=200, editor=200, team_admin=200, site_admin=200
-    ),
-    ("POST", "/teams/{team}/invitations"): dict(
-        anonymous=302, other_editor=404, facilitator=403, editor=403, team_admin=200, site_admin=200
-    ),
-    ("POST", "/teams/{team}/invitations/{invitation}/revoke"): dict(
-        anonymous=302, other_editor=404, facilitator=403, editor=403, team_admin=303, site_admin=303
-    ),
-}
-
-
-@pytest.mark.parametrize("route", list(ROUTES), ids=lambda r: f"{r[0]} {r[1]}")
-@pytest.mark.parametrize("actor", ACTORS)
-def test_route_permissions(client, auth, world, route, actor):
-    method, template = route
-    url = template.format(
-        team=world["team"].id, invitation=world["invitation_id"], item=world["item"]
+        upload = create_session(db.session.get(Team, team.id), editor, 10, "a.jpg", "image/jpeg")
+        commit()
+        ids = SimpleNamespace(
+            invitation=invitation.id, item=item.id, token=token.id, upload=upload.id
+        )
+    return SimpleNamespace(
+        team=team.id,
+        people={name: user.id for name, user in people.items()},
+        emails={name: user.email for name, user in people.items()},
+        public_tour=public_tour.slug,
+        draft_tour=draft_tour.slug,
+        public_site=public_site.id,
+        draft_site=draft_site.id,
+        invite_token=invite_token,
+        **vars(ids),
     )
+
+
+def snapshot(app) -> tuple:
+    """Every row of every table, and every file in the media folder."""
+    with app.app_context():
+        rows = {
+            table.name: sorted(map(tuple, db.session.execute(table.select())), key=repr)
+            for table in db.metadata.sorted_tables
+        }
+    root = Path(app.config["MEDIA_ROOT"])
+    files = [(str(p.relative_to(root)), p.read_bytes()) for p in root.rglob("*") if p.is_file()]
+    return rows, sorted(files)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "expected"),
+    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_route_permissions(app, client, auth, world, actor, method, url, body, expected):
     if actor != "anonymous":
-        auth.login(world["people"][actor])
-    data = {"role": "editor", "consent": "no_people", "media_ids": [str(world["item"])]}
-    data = data if method == "POST" else None
-    response = client.open(url, method=method, data=data)
-    assert response.status_code == ROUTES[route][actor]
+        assert auth.login(world.emails[actor]).status_code == 302
+    before = snapshot(app) if method not in READS else None
+    response = client.open(url(world), method=method, **(body(world) if body else {}))
+    assert response.status_code == expected[actor], response.get_data(as_text=True)[:300]
+    refused = response.status_code >= 400 or (response.location or "").startswith("/login")
+    if before is not None and refused:
+        assert snapshot(app) == before, f"{actor}'s refused {method} changed the data"
+
+
+def served_methods(rule) -> set[str]:
+    """The methods a route answers, without the HEAD that comes with GET and the OPTIONS
+    every route gets."""
+    methods = set(rule.methods) - {"OPTIONS"}
+    if "GET" in methods:
+        methods.discard("HEAD")
+    return methods or {"OPTIONS"}
+
+
+# The HTML views, and the tus endpoint the media page uploads through (JSON, beside the API,
+# whose own table in tests/api/test_permissions.py covers /api/v1).
+SIGNED_IN_MODULES = ("tourbuilder.views.", "tourbuilder.api.uploads")
+
+
+def test_every_route_is_in_the_table(app, world):
+    """Each (endpoint, method) the views serve is in the table: a new one must join it."""
+    served = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if app.view_functions[rule.endpoint].__module__.startswith(SIGNED_IN_MODULES)
+        for method in served_methods(rule)
+    }
+    adapter = app.url_map.bind("localhost")
+    tabled = {(adapter.match(url(world), method=method)[0], method) for _, method, url, *_ in CASES}
+    assert served == tabled
 
 
 def test_team_page_of_unknown_id_is_404_for_everyone(client, auth, world):
-    auth.login(world["people"]["editor"])
+    auth.login(world.emails["editor"])
     assert client.get("/teams/987654").status_code == 404
 
 
 def test_only_admins_see_the_invitation_form(client, auth, world):
-    auth.login(world["people"]["editor"])
-    page = client.get(f"/teams/{world['team'].id}").get_data(as_text=True)
+    auth.login(world.emails["editor"])
+    page = client.get(f"/teams/{world.team}").get_data(as_text=True)
     assert "Create invitation link" not in page
     auth.logout()
-    auth.login(world["people"]["team_admin"])
-    page = client.get(f"/teams/{world['team'].id}").get_data(as_text=True)
+    auth.login(world.emails["team_admin"])
+    page = client.get(f"/teams/{world.team}").get_data(as_text=True)
     assert "Create invitation link" in page
