@@ -27,14 +27,18 @@ class IdConverter(IntegerConverter):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL journal, enforced foreign keys and a busy timeout on every SQLite connection."""
+    """WAL journal, enforced foreign keys and a busy timeout on every SQLite connection.
+
+    The busy timeout comes first: setting the journal mode needs a lock, and without the
+    timeout a connection opened while another writes fails at once ("database is locked").
+    """
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -72,9 +72,10 @@ def files_complete(item: MediaItem) -> bool:
 class _ProgressWriter:
     """Saves transcode progress at most every second or every 5 %.
 
-    ffmpeg's progress arrives on a reader thread, outside the app context, so it writes
-    through the engine directly. Each write also refreshes ``updated_at``: the heartbeat
-    that tells a live worker from a dead one (see :func:`claim`).
+    It writes through the engine directly, beside the job's session (whose transaction
+    holds the claim), so progress is visible to the media page while the transcode runs.
+    Each write also refreshes ``updated_at``: the heartbeat that tells a live worker from
+    a dead one (see :func:`claim`).
     """
 
     def __init__(self, item: MediaItem):
