@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import os
 import re
 import subprocess
@@ -86,6 +87,7 @@ def run(url: str, actor: str, token: str | None, args) -> tuple[int, str]:
         str(args.max_examples),
         "--seed",
         str(args.seed),
+        "--generation-deterministic",
         "--request-timeout",
         "30",
         "--workers",
@@ -127,6 +129,7 @@ def main() -> int:
         }
     )
     tokens = build_world(app)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line a request: too many
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"

@@ -224,7 +224,16 @@ class LangArgs(Schema):
     lang = LanguageCode(metadata={"description": "Language of the resolved ``*_text`` fields"})
 
 
+class QueryId(fields.Integer):
+    """An id in a query string: ``3``, or ``3.0`` as JSON Schema allows for an integer."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and re.fullmatch(r"\d+\.0*", value):
+            value = value.split(".", 1)[0]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class TeamFilterArgs(LangArgs):
-    team_id = fields.Integer(
+    team_id = QueryId(
         validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "Only this team's"}
     )
