@@ -12,6 +12,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
+from sqlalchemy import or_
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
@@ -75,6 +76,18 @@ class Team(Timestamps, db.Model):
 
 def is_site_admin(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_site_admin)
+
+
+def listable(query, user, team_id, public):
+    """``query`` narrowed to the rows ``user`` may list: those matching ``public``, and
+    every row of the user's teams (``team_id`` is the rows' team column); all rows for a
+    site admin."""
+    if is_site_admin(user):
+        return query
+    team_ids = user.team_ids() if getattr(user, "is_authenticated", False) else set()
+    if team_ids:
+        return query.where(or_(public, team_id.in_(team_ids)))
+    return query.where(public)
 
 
 def role_for(user, team_id: int | None) -> Role | None:

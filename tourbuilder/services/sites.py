@@ -6,7 +6,6 @@ first language. Services flush; the adapter commits.
 
 from __future__ import annotations
 
-from sqlalchemy import or_
 from sqlalchemy import select
 
 from ..extensions import db
@@ -16,7 +15,7 @@ from ..models import SiteVisibility
 from ..models import Stop
 from ..models import Team
 from ..models import Tour
-from ..models.teams import is_site_admin
+from ..models.teams import listable
 from ..text import set_translated
 from .errors import Conflict
 from .errors import InvalidValue
@@ -28,13 +27,7 @@ TEXTS = ("name", "description")
 def visible_sites(user):
     """A query of the sites ``user`` may see: public ones, and every site of the user's
     teams (all sites for site admins)."""
-    query = select(Site)
-    if is_site_admin(user):
-        return query
-    public = Site.visibility == SiteVisibility.PUBLIC
-    if user.is_authenticated and user.team_ids():
-        return query.where(or_(public, Site.team_id.in_(user.team_ids())))
-    return query.where(public)
+    return listable(select(Site), user, Site.team_id, Site.visibility == SiteVisibility.PUBLIC)
 
 
 def public_sites() -> list[Site]:

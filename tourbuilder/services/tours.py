@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import or_
 from sqlalchemy import select
 
 from ..extensions import db
@@ -23,7 +22,7 @@ from ..models import Team
 from ..models import Tour
 from ..models import TourVisibility
 from ..models import utcnow
-from ..models.teams import is_site_admin
+from ..models.teams import listable
 from ..text import set_translated
 from .errors import Conflict
 from .errors import DomainError
@@ -138,13 +137,7 @@ def visible_tours(user):
     """A query of the tours ``user`` may list: public tours and every tour of the user's
     teams (all tours for site admins). Unlisted tours of other teams are reached by link,
     never listed."""
-    query = select(Tour)
-    if is_site_admin(user):
-        return query
-    public = Tour.visibility == TourVisibility.PUBLIC
-    if user.is_authenticated and user.team_ids():
-        return query.where(or_(public, Tour.team_id.in_(user.team_ids())))
-    return query.where(public)
+    return listable(select(Tour), user, Tour.team_id, Tour.visibility == TourVisibility.PUBLIC)
 
 
 def public_tours(at_site: Site | None = None) -> list[Tour]:
