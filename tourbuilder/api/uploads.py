@@ -39,12 +39,19 @@ def tus_headers(**extra) -> dict:
     return {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store", **extra}
 
 
-def error(status: int, message: str):
-    """The API's error shape, ``{"code", "status", "message"}``, with the tus headers."""
-    response = jsonify({"code": status, "status": HTTP_STATUS_CODES[status], "message": message})
+def tus_json(body: dict, status: int):
+    """A JSON answer with the tus headers."""
+    response = jsonify(body)
     response.status_code = status
     response.headers.update(tus_headers())
     return response
+
+
+def error(status: int, message: str):
+    """The API's error shape, ``{"code", "status", "message"}``, with the tus headers."""
+    return tus_json(
+        {"code": status, "status": HTTP_STATUS_CODES[status], "message": message}, status
+    )
 
 
 @bp.before_request
@@ -63,20 +70,14 @@ def check_request():
 def refused(exc: DomainError):
     """A refusal of the uploads service: the API's JSON shape, with the tus headers."""
     db.session.rollback()
-    response = jsonify(domain_error_body(exc))
-    response.status_code = exc.status
-    response.headers.update(tus_headers())
-    return response
+    return tus_json(domain_error_body(exc), exc.status)
 
 
 @bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException):
     """Any HTTP error here (401 from the API's authentication, 400 for a missing CSRF
     token...): the API's JSON shape, with the tus headers, not an HTML page."""
-    response = jsonify(error_body(exc))
-    response.status_code = exc.code
-    response.headers.update(tus_headers())
-    return response
+    return tus_json(error_body(exc), exc.code)
 
 
 def get_session(upload_id: str) -> UploadSession:
