@@ -8,6 +8,9 @@ views use :func:`choices`.
 
 from __future__ import annotations
 
+from babel import Locale
+from babel import UnknownLocaleError
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .models import Consent
@@ -73,6 +76,18 @@ def choices(enum_class) -> list[tuple[str, str]]:
 def init_app(app) -> None:
     app.add_template_filter(label, "label")
     app.add_template_filter(describe, "describe")
+    app.add_template_filter(lambda code: country_name(code, str(get_locale() or "en")), "country")
     app.add_template_global(choices, "label_choices")
     app.add_template_global(MediaStatus, "MediaStatus")
     app.add_template_global(Consent, "Consent")
+
+
+def country_name(code: str, lang: str) -> str:
+    """A country's name in ``lang``, from the CLDR data Babel ships (``"ES"`` in Arabic is
+    "إسبانيا"); the code itself when it is not a known territory."""
+    code = (code or "").upper()
+    try:
+        names = Locale.parse(lang.replace("-", "_")).territories
+    except (ValueError, UnknownLocaleError):
+        names = Locale("en").territories
+    return names.get(code, code)

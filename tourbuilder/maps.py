@@ -45,6 +45,10 @@ VENDORED = {
         "vendor/leaflet.awesome-markers/dist/leaflet.awesome-markers.css"
     ),
     "leaflet.awesome.rotate.min.css": "vendor/folium/leaflet.awesome.rotate.min.css",
+    # folium.plugins.MarkerCluster (bench/home_map.py compares the home map with it)
+    "leaflet.markercluster.js": "vendor/leaflet.markercluster/dist/leaflet.markercluster.js",
+    "MarkerCluster.css": "vendor/leaflet.markercluster/dist/MarkerCluster.css",
+    "MarkerCluster.Default.css": "vendor/leaflet.markercluster/dist/MarkerCluster.Default.css",
 }
 
 # The folium libraries our maps load. Markers, popups and icons are drawn by map.js with
