@@ -77,17 +77,28 @@ def init_app(app) -> None:
     app.add_template_filter(label, "label")
     app.add_template_filter(describe, "describe")
     app.add_template_filter(lambda code: country_name(code, str(get_locale() or "en")), "country")
+    app.add_template_filter(
+        lambda code: language_name(code, str(get_locale() or "en")), "language_name"
+    )
     app.add_template_global(choices, "label_choices")
     app.add_template_global(MediaStatus, "MediaStatus")
     app.add_template_global(Consent, "Consent")
+
+
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse((lang or "en").replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale("en")
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language's own CLDR name in ``lang`` ("el" in Spanish is "griego")."""
+    return _locale(lang).languages.get(code, code)
 
 
 def country_name(code: str, lang: str) -> str:
     """A country's name in ``lang``, from the CLDR data Babel ships (``"ES"`` in Arabic is
     "إسبانيا"); the code itself when it is not a known territory."""
     code = (code or "").upper()
-    try:
-        names = Locale.parse(lang.replace("-", "_")).territories
-    except (ValueError, UnknownLocaleError):
-        names = Locale("en").territories
-    return names.get(code, code)
+    return _locale(lang).territories.get(code, code)

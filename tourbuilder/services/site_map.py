@@ -46,6 +46,7 @@ class Layer:
     gzipped: bytes
     etag: str
     count: int
+    facets: dict  # countries, teams (id -> name), themes, languages: the filters' choices
 
 
 @dataclass(frozen=True)
@@ -155,9 +156,16 @@ def layer(lang: str | None) -> Layer:
         },
         "features": features,
     }
+    facets = {
+        "countries": sorted({team.country for team in teams.values() if team.country}),
+        "teams": {team.id: team.name for team in sorted(teams.values(), key=lambda t: t.name)},
+        "themes": sorted({theme for f in features for theme in f["properties"]["themes"]}),
+        "languages": sorted({code for f in features for code in f["properties"]["languages"]}),
+    }
     body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
-    built = Layer(body, gzip.compress(body, compresslevel=6, mtime=0), etag, len(features))
+    packed = gzip.compress(body, compresslevel=6, mtime=0)
+    built = Layer(body, packed, etag, len(features), facets)
     return _remember(_layers, key, built)
 
 

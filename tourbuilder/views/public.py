@@ -12,6 +12,7 @@ from flask import abort
 from flask import Blueprint
 from flask import current_app
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,8 +28,8 @@ from ..models import Site
 from ..models import Stop
 from ..models import TourVisibility
 from ..services import library
+from ..services import site_map
 from ..services import tours
-from ..services.sites import public_sites
 from ..text import render_markdown
 
 bp = Blueprint("public", __name__)
@@ -154,25 +155,31 @@ def safe_website(url: str) -> str:
     return url if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
+# The home page's filters, read from and kept in its URL by static/js/home-map.js.
+HOME_FILTERS = ("q", "country", "team", "theme", "language")
+
+
 @bp.route("/")
 def home():
+    """The map of every public project (clustered in the browser from the GeoJSON layer,
+    with filters and search) and the gallery of public tours."""
     lang = current_language()
-    sites = public_sites()
-    markers = []
-    for site in sites:
-        lat, lon = site.position_for(current_user)
-        markers.append(
-            maps.Marker(
-                lat=lat,
-                lon=lon,
-                title=site.text("name", lang),
-                lang=site.text_language("name", lang) or "",
-                subtitle=" · ".join(site.themes or []),
-                url=url_for("public.site", site_id=site.id),
-            )
-        )
-    labels = {"more": _("About this project"), "map": _("Map of the projects")}
-    parts = maps.sites_map(markers, tiles(), labels, static_url)
+    layer = site_map.layer(lang)
+    data = {
+        "layer": url_for("Sites.SitesGeoJSON", lang=lang),
+        "search": url_for("Sites.SiteSearch"),
+        "card": url_for("Sites.SiteCard", site_id=0, lang=lang).replace("/0/", "/{id}/"),
+        "labels": {
+            "map": _("Map of the projects"),
+            "more": _("About this project"),
+            "tours": _("Tours that stop here"),
+            "shown": _("Projects shown: %(num)s"),
+            "cluster": _("%(num)s projects here: zoom in"),
+            "approximate": _("Approximate location"),
+            "failed": _("The projects could not be loaded. Check your connection and reload."),
+        },
+    }
+    parts = maps.cluster_map(tiles(), data, static_url)
     cards = [
         {
             "tour": tour,
@@ -181,7 +188,15 @@ def home():
         }
         for tour in tours.public_tours()
     ]
-    return render_template("public/home.html", cards=cards, parts=parts, site_count=len(sites))
+    chosen = {name: request.args.get(name, "") for name in HOME_FILTERS}
+    return render_template(
+        "public/home.html",
+        cards=cards,
+        parts=parts,
+        site_count=layer.count,
+        facets=layer.facets,
+        chosen=chosen,
+    )
 
 
 @bp.route("/tours/<slug>")
