@@ -204,7 +204,7 @@
     var kept = state.features.filter(function (f) {
       return keep(f, values);
     });
-    state.index = new window.Supercluster({ radius: 60, maxZoom: 16, minPoints: 3 });
+    state.index = new window.Supercluster({ radius: 60, maxZoom: 14, minPoints: 3 });
     state.index.load(kept);
     state.shown = kept.length;
     if (count) count.textContent = format(labels.shown, kept.length);
@@ -269,7 +269,8 @@
   });
 
   state.timing.fetchStart = performance.now();
-  fetch(data.layer, { headers: { Accept: "application/geo+json" } })
+  // The page preloads the layer (<link rel="preload">): same URL, same credentials mode.
+  fetch(data.layer, { credentials: "same-origin" })
     .then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return r.json();

@@ -165,8 +165,9 @@ def home():
     with filters and search) and the gallery of public tours."""
     lang = current_language()
     layer = site_map.layer(lang)
+    layer_url = url_for("Sites.SitesGeoJSON", lang=lang)
     data = {
-        "layer": url_for("Sites.SitesGeoJSON", lang=lang),
+        "layer": layer_url,
         "search": url_for("Sites.SiteSearch"),
         "card": url_for("Sites.SiteCard", site_id=0, lang=lang).replace("/0/", "/{id}/"),
         "labels": {
@@ -196,6 +197,7 @@ def home():
         site_count=layer.count,
         facets=layer.facets,
         chosen=chosen,
+        layer_url=layer_url,
     )
 
 
