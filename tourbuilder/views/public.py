@@ -222,7 +222,8 @@ def tour(slug: str):
                 )
             )
             stops[-1]["on_map"] = True
-    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop")}
+    # a pattern map.js fills in (gettext formats nothing when given no values)
+    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop %(num)s: %(title)s")}
     parts = maps.tour_map(markers, tiles(), labels, static_url)
     return render_template(
         "public/tour.html",
