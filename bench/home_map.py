@@ -230,12 +230,15 @@ def main() -> None:
             server.terminate()
             server.wait()
 
-    print(f"\n{count} public sites; GeoJSON layer {len(packed):,} bytes gzipped "
-          f"= {len(packed) / count:.1f} bytes per site (first build {first_layer * 1000:.0f} ms)")
+    print(
+        f"\n{count} public sites; GeoJSON layer {len(packed):,} bytes gzipped "
+        f"= {len(packed) / count:.1f} bytes per site (first build {first_layer * 1000:.0f} ms)"
+    )
     print(f"\n{'page':<22} {'HTML':>12} {'server build':>13} {'interactive (median)':>21}  runs")
     for name, (size, build, median, times) in results.items():
         runs = ", ".join(f"{t:.2f}" for t in times)
-        print(f"{name:<22} {size / 1024:>9.1f} KB {build * 1000:>10.0f} ms {median:>19.3f} s  {runs}")
+        kib, ms = size / 1024, build * 1000
+        print(f"{name:<22} {kib:>9.1f} KB {ms:>10.0f} ms {median:>19.3f} s  {runs}")
     ours = results["home (ours)"][2]
     for name in ("folium markers", "folium MarkerCluster"):
         print(f"home is {results[name][2] / ours:.1f}x faster to interactive than {name}")

@@ -275,9 +275,8 @@ def test_public_pages_link_their_other_languages(client, make):
 
 @pytest.mark.parametrize("lang", ["ar", "el"])
 def test_error_pages_speak_the_readers_language(client, lang):
-    from tests.test_i18n import read_catalogue
-
     from tests.test_i18n import po_path
+    from tests.test_i18n import read_catalogue
 
     catalogue = read_catalogue(po_path(lang), lang)
     html = client.get(f"/tours/nowhere?lang={lang}").get_data(as_text=True)
