@@ -44,6 +44,8 @@ COPY = {
         "dist/MarkerCluster.Default.css",
         "MIT-LICENCE.txt",
     ],
+    # the 360° panorama viewer of tour and site pages (WebGL, no dependencies)
+    "pannellum": ["build/pannellum.js", "build/pannellum.css", "COPYING"],
     # the media uploader (Dashboard + tus resumable uploads) and its interface translations
     "uppy": ["dist/uppy.min.js", "dist/uppy.min.css", "LICENSE"],
     "@uppy/locales": [

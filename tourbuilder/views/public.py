@@ -63,12 +63,28 @@ def shown_media(items, user) -> list[dict]:
     for item in library.shown_to(items, user):
         if item.kind in (MediaKind.PHOTO, MediaKind.PANORAMA):
             entry = picture_of(item)
+            if entry and item.kind is MediaKind.PANORAMA:
+                entry["pano"] = panorama_of(item)
         else:
             entry = player_of(item)
         if entry:
             entry.setdefault("type", str(item.kind))
             shown.append(entry)
     return shown
+
+
+def panorama_of(item: MediaItem) -> dict | None:
+    """The 360° viewer's image and first view (the GPano initial view the pipeline kept)."""
+    images = derivatives.of_role(item.derivatives, "panorama", "jpg")
+    if not images:
+        return None
+    view = (item.details or {}).get("panorama") or {}
+    return {
+        "src": url_for("media.derivative", item_id=item.id, variant=images[-1][0]),
+        "yaw": view.get("heading", 0.0),
+        "pitch": view.get("pitch", 0.0),
+        "hfov": min(max(view.get("fov") or 90.0, 50.0), 120.0),
+    }
 
 
 def player_of(item: MediaItem) -> dict | None:
