@@ -12,6 +12,7 @@ from flask import abort
 from flask import Blueprint
 from flask import current_app
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -30,6 +31,7 @@ from ..services import library
 from ..services import tours
 from ..services.sites import public_sites
 from ..text import render_markdown
+from ..tiles import proxy_enabled
 
 bp = Blueprint("public", __name__)
 
@@ -141,7 +143,16 @@ def picture_of(item: MediaItem) -> dict | None:
 
 
 def tiles() -> maps.TileSettings:
-    return maps.TileSettings.from_config(current_app.config)
+    """The base map's tiles for this page: through the app's tile cache (``/tiles/...``)
+    unless ``TILE_PROXY`` is off; attribution stays the tile provider's."""
+    config = current_app.config
+    local = request.script_root + "/tiles/{z}/{x}/{y}.png" if proxy_enabled(config) else None
+    return maps.TileSettings.from_config(config, local)
+
+
+def map_notes() -> dict:
+    """Words every map may show (static/js/map.js): the note over the built-in basemap."""
+    return {"offline": _("Detailed map unavailable — showing a simplified map")}
 
 
 def static_url(filename: str) -> str:
@@ -171,7 +182,7 @@ def home():
                 url=url_for("public.site", site_id=site.id),
             )
         )
-    labels = {"more": _("About this project"), "map": _("Map of the projects")}
+    labels = {"more": _("About this project"), "map": _("Map of the projects"), **map_notes()}
     parts = maps.sites_map(markers, tiles(), labels, static_url)
     cards = [
         {
@@ -205,7 +216,7 @@ def tour(slug: str):
                 )
             )
             stops[-1]["on_map"] = True
-    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop")}
+    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop"), **map_notes()}
     parts = maps.tour_map(markers, tiles(), labels, static_url)
     return render_template(
         "public/tour.html",
@@ -248,7 +259,11 @@ def site(site_id: int):
         subtitle=" · ".join(site.themes or []),
         extra={"approximate": not exact},
     )
-    labels = {"map": _("Map of the project"), "approximate": _("Approximate location")}
+    labels = {
+        "map": _("Map of the project"),
+        "approximate": _("Approximate location"),
+        **map_notes(),
+    }
     parts = maps.sites_map([marker], tiles(), labels, static_url)
     return render_template(
         "public/site.html",
