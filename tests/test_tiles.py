@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.tile_server import TileServer
 from tests.tile_server import tile_png
+from tests.tile_server import TileServer
 from tourbuilder import tiles
 from tourbuilder.tile_store import TileStore
 
