@@ -91,6 +91,28 @@ def _jobs() -> Check:
     return Check("job queue", True, f"{queue.backend}, workers {where}")
 
 
+def _fonts() -> Check:
+    from .fonts import PACKAGE
+    from .fonts import report
+
+    found = report()
+    if found.problems:
+        return Check(
+            "fonts for pictures",
+            False,
+            "; ".join(found.problems),
+            f"install it: sudo apt-get install {PACKAGE} (and a Pillow with libraqm)",
+        )
+    return Check("fonts for pictures", True, f"{found.main}, {found.arabic}, Arabic shaped")
+
+
 def run_checks() -> list[Check]:
     assert current_app
-    return [_program("ffmpeg"), _program("ffprobe"), database_check(), _media(), _jobs()]
+    return [
+        _program("ffmpeg"),
+        _program("ffprobe"),
+        database_check(),
+        _media(),
+        _jobs(),
+        _fonts(),
+    ]
