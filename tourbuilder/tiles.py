@@ -84,7 +84,7 @@ class CacheSettings:
     def from_config(cls, config, instance_path: str) -> CacheSettings:
         return cls(
             upstream=config["TILE_URL"],
-            directory=config.get("TILE_CACHE_DIR") or str(Path(instance_path) / "tiles"),
+            directory=str(server_folder(config.get("TILE_CACHE_DIR") or instance_path, config)),
             max_bytes=int(config["TILE_CACHE_MAX_BYTES"]),
             min_age=int(config["TILE_CACHE_MIN_AGE"]),
             max_age=int(config["TILE_CACHE_MAX_AGE"]),
@@ -93,6 +93,15 @@ class CacheSettings:
             timeout=float(config["TILE_UPSTREAM_TIMEOUT"]),
             upstream_max_bytes=int(config["TILE_UPSTREAM_MAX_BYTES"]),
         )
+
+
+def server_folder(root: str, config) -> Path:
+    """The cache folder of the configured tile server: one per ``TILE_URL`` under the
+    cache root (default ``instance/tiles``), so another server's tiles are never served."""
+    if not config.get("TILE_CACHE_DIR"):
+        root = str(Path(root) / "tiles")
+    digest = hashlib.sha256(config["TILE_URL"].encode()).hexdigest()[:16]
+    return Path(root) / digest
 
 
 @dataclass(frozen=True)

@@ -100,3 +100,9 @@ def test_without_the_proxy_browsers_ask_the_tile_server(app, client, make, upstr
     policy = client.get("/").headers["Content-Security-Policy"]
     assert upstream.url in policy
     assert upstream.requests == []
+
+
+def test_another_tile_server_never_gets_the_first_ones_tiles(app, client, upstream):
+    assert client.get("/tiles/1/1/1.png").status_code == 200
+    app.config["TILE_URL"] = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    assert client.get("/tiles/1/1/1.png").status_code == 502
