@@ -217,8 +217,12 @@ def test_tiles_in_bbox_cover_seville(tmp_path):
     per_zoom = {z: sum(1 for t in found if t[0] == z) for z in (12, 13, 14)}
     assert per_zoom[12] <= per_zoom[13] <= per_zoom[14]
     assert tiles.count_tiles(-90, -180, 90, 180, 0, 2) == 1 + 4 + 16
+    assert tiles.count_tiles(37.37, -6.01, 37.40, -5.98, 12, 14) == len(found)
+    assert tiles.count_tiles(-90, -180, 90, 180, 0, 20) > 10**12  # counted, not listed
     with pytest.raises(ValueError):
         list(tiles.tiles_in_bbox(40, 0, 30, 1, 0, 3))
+    with pytest.raises(ValueError):
+        tiles.count_tiles(0, 0, 1, 1, 0, 10**6)
 
 
 def test_tiles_in_bbox_across_the_antimeridian():

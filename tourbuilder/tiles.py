@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -35,12 +33,15 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from . import __version__
+from .tile_grid import count_tiles  # noqa: F401 (the API for offline packs)
+from .tile_grid import grid_problem
+from .tile_grid import tiles_in_bbox  # noqa: F401
+from .tile_grid import upstream_url
 from .tile_store import TileStore
 
 log = logging.getLogger(__name__)
 
 TILE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
-MAX_LATITUDE = 85.0511287798  # where Web Mercator's square ends
 # Deployments name themselves and a contact with TILE_USER_AGENT (docs/configuration.md).
 DEFAULT_USER_AGENT = f"tourbuilder/{__version__} (tile cache of a tourbuilder server)"
 
@@ -133,52 +134,9 @@ def proxy_enabled(config) -> bool:
 
 def check_coordinates(z: int, x: int, y: int, max_zoom: int) -> None:
     """:raise TileNotFound: not integers, or outside the tile grid of zoom ``z``."""
-    if not all(type(v) is int for v in (z, x, y)):
-        raise TileNotFound("tile coordinates must be integers")
-    if not 0 <= z <= max_zoom:
-        raise TileNotFound(f"zoom must be between 0 and {max_zoom}")
-    if not (0 <= x < 2**z and 0 <= y < 2**z):
-        raise TileNotFound(f"x and y must be between 0 and {2**z - 1} at zoom {z}")
-
-
-def upstream_url(template: str, z: int, x: int, y: int) -> str:
-    """The tile server's URL of one tile (placeholders replaced, nothing else)."""
-    url = template.replace("{s}", "abc"[(x + y) % 3]).replace("{r}", "")
-    return url.replace("{z}", str(z)).replace("{x}", str(x)).replace("{y}", str(y))
-
-
-def tiles_in_bbox(
-    south: float, west: float, north: float, east: float, min_zoom: int, max_zoom: int
-) -> Iterator[tuple[int, int, int]]:
-    """Every ``(z, x, y)`` covering the box, zoom by zoom (for offline packs).
-
-    :raise ValueError: a box or zoom range that makes no sense.
-    """
-    if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
-        raise ValueError("the box must be south <= north, longitudes within ±180")
-    if not 0 <= min_zoom <= max_zoom:
-        raise ValueError("zooms must be 0 <= min_zoom <= max_zoom")
-    for z in range(min_zoom, max_zoom + 1):
-        n = 2**z
-        x0, y0 = _tile_of(north, west, z)
-        x1, y1 = _tile_of(south, east, z)
-        xs = range(x0, x1 + 1) if x0 <= x1 else [*range(x0, n), *range(0, x1 + 1)]
-        for x in xs:
-            for y in range(y0, y1 + 1):
-                yield z, x, y
-
-
-def count_tiles(south, west, north, east, min_zoom, max_zoom) -> int:
-    return sum(1 for _ in tiles_in_bbox(south, west, north, east, min_zoom, max_zoom))
-
-
-def _tile_of(lat: float, lon: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    lat = max(-MAX_LATITUDE, min(MAX_LATITUDE, lat))
-    x = int((lon + 180.0) / 360.0 * n)
-    rad = math.radians(lat)
-    y = int((1.0 - math.asinh(math.tan(rad)) / math.pi) / 2.0 * n)
-    return min(max(x, 0), n - 1), min(max(y, 0), n - 1)
+    problem = grid_problem(z, x, y, max_zoom)
+    if problem:
+        raise TileNotFound(problem)
 
 
 def freshness(headers, min_age: int, max_age: int, now: float) -> float:
