@@ -106,3 +106,15 @@ def test_another_tile_server_never_gets_the_first_ones_tiles(app, client, upstre
     assert client.get("/tiles/1/1/1.png").status_code == 200
     app.config["TILE_URL"] = "http://127.0.0.1:9/{z}/{x}/{y}.png"
     assert client.get("/tiles/1/1/1.png").status_code == 502
+
+
+def test_tourbuilder_check_reports_the_tile_cache(app, runner, tmp_path):
+    result = runner.invoke(args=["check"])
+    assert "[ok  ] tile cache: " in result.output
+    assert "set TILE_USER_AGENT" in result.output
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    app.config["TILE_CACHE_DIR"] = str(blocker)
+    result = runner.invoke(args=["check"])
+    assert "[FAIL] tile cache" in result.output and "TILE_CACHE_DIR" in result.output
+    assert result.exit_code == 1
