@@ -4,6 +4,7 @@ the tile server up, a second view of an area comes from the app's tile cache."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +16,14 @@ pytestmark = pytest.mark.browser
 DEMO = "/tours/sevilla-solidaria"
 MAP_STATE = "Object.values(window.tourbuilderMaps)[0]"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def doc_shot(page, name: str) -> None:
+    """The screenshot under docs/screenshots with ``TB_DOC_SHOTS=1`` (to refresh the
+    docs), else in /tmp/tb-shots, so test runs leave the work tree alone."""
+    folder = DOCS if os.environ.get("TB_DOC_SHOTS") == "1" else Path("/tmp/tb-shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), scale="css")
 
 
 def block_tiles(page):
@@ -70,7 +79,7 @@ def test_blocked_tiles_show_the_built_in_basemap_and_a_note(new_page, path):
     forgive_tile_errors(page)
 
 
-def test_the_whole_world_shows_coasts_and_borders(new_page, shot):
+def test_the_whole_world_shows_coasts_and_borders(new_page):
     page = new_page(viewport={"width": 1366, "height": 768})
     block_tiles(page)
     page.goto("/?lang=en")
@@ -81,8 +90,7 @@ def test_the_whole_world_shows_coasts_and_borders(new_page, shot):
     assert paths.count() == 2  # land (with its coastline) and the borders
     pixels = basemap_pixels(page)
     assert 0.2 < pixels["land"] < 0.8, pixels  # the Mediterranean: land and sea
-    DOCS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS / "basemap-offline-en-1366.png"), scale="css")
+    doc_shot(page, "basemap-offline-en-1366")
     forgive_tile_errors(page)
 
 
@@ -98,7 +106,7 @@ def test_arabic_phone_gets_the_note_on_the_left(new_page):
     assert note_box["x"] < map_box["x"] + map_box["width"] / 2  # mirrored: top left
     page.evaluate(f"() => {MAP_STATE}.map.setView([33, 20], 3, {{animate: false}})")
     page.wait_for_timeout(400)
-    page.screenshot(path=str(DOCS / "basemap-offline-ar-390.png"), scale="css")
+    doc_shot(page, "basemap-offline-ar-390")
     forgive_tile_errors(page)
 
 
