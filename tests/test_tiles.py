@@ -241,8 +241,13 @@ def test_keyed_locks_are_released():
         pass
     assert locks._locks == {}
     done = threading.Event()
+
+    def other_key():
+        with locks.hold("b"):
+            done.set()
+
     with locks.hold("a"):
-        threading.Thread(target=lambda: (locks.hold("b").__enter__(), done.set())).start()
+        threading.Thread(target=other_key).start()
         assert done.wait(2)  # another key is not blocked
 
 
