@@ -28,8 +28,8 @@ from ..models import Site
 from ..models import Stop
 from ..models import TourVisibility
 from ..services import library
+from ..services import site_map
 from ..services import tours
-from ..services.sites import public_sites
 from ..text import render_markdown
 from ..tiles import proxy_enabled
 
@@ -165,25 +165,33 @@ def safe_website(url: str) -> str:
     return url if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
+# The home page's filters, read from and kept in its URL by static/js/home-map.js.
+HOME_FILTERS = ("q", "country", "team", "theme", "language")
+
+
 @bp.route("/")
 def home():
+    """The map of every public project (clustered in the browser from the GeoJSON layer,
+    with filters and search) and the gallery of public tours."""
     lang = current_language()
-    sites = public_sites()
-    markers = []
-    for site in sites:
-        lat, lon = site.position_for(current_user)
-        markers.append(
-            maps.Marker(
-                lat=lat,
-                lon=lon,
-                title=site.text("name", lang),
-                lang=site.text_language("name", lang) or "",
-                subtitle=" · ".join(site.themes or []),
-                url=url_for("public.site", site_id=site.id),
-            )
-        )
-    labels = {"more": _("About this project"), "map": _("Map of the projects"), **map_notes()}
-    parts = maps.sites_map(markers, tiles(), labels, static_url)
+    layer = site_map.layer(lang)
+    layer_url = url_for("Sites.SitesGeoJSON", lang=lang)
+    data = {
+        "layer": layer_url,
+        "search": url_for("Sites.SiteSearch"),
+        "card": url_for("Sites.SiteCard", site_id=0, lang=lang).replace("/0/", "/{id}/"),
+        "labels": {
+            "map": _("Map of the projects"),
+            "more": _("About this project"),
+            "tours": _("Tours that stop here"),
+            "shown": _("Projects shown: %(num)s"),
+            "cluster": _("%(num)s projects here: zoom in"),
+            "approximate": _("Approximate location"),
+            "failed": _("The projects could not be loaded. Check your connection and reload."),
+            **map_notes(),
+        },
+    }
+    parts = maps.cluster_map(tiles(), data, static_url)
     cards = [
         {
             "tour": tour,
@@ -192,7 +200,16 @@ def home():
         }
         for tour in tours.public_tours()
     ]
-    return render_template("public/home.html", cards=cards, parts=parts, site_count=len(sites))
+    chosen = {name: request.args.get(name, "") for name in HOME_FILTERS}
+    return render_template(
+        "public/home.html",
+        cards=cards,
+        parts=parts,
+        site_count=layer.count,
+        facets=layer.facets,
+        chosen=chosen,
+        layer_url=layer_url,
+    )
 
 
 @bp.route("/tours/<slug>")
@@ -216,7 +233,12 @@ def tour(slug: str):
                 )
             )
             stops[-1]["on_map"] = True
-    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop"), **map_notes()}
+    # a pattern map.js fills in (gettext formats nothing when given no values)
+    labels = {
+        "map": _("Map of the tour's stops"),
+        "stop": _("Stop %(num)s: %(title)s"),
+        **map_notes(),
+    }
     parts = maps.tour_map(markers, tiles(), labels, static_url)
     return render_template(
         "public/tour.html",
