@@ -23,6 +23,7 @@ def doc_shot(page, name: str) -> None:
     docs), else in /tmp/tb-shots, so test runs leave the work tree alone."""
     folder = DOCS if os.environ.get("TB_DOC_SHOTS") == "1" else Path("/tmp/tb-shots")
     folder.mkdir(parents=True, exist_ok=True)
+    page.evaluate("() => window.scrollTo(0, 0)")  # element screenshots may have scrolled
     page.screenshot(path=str(folder / f"{name}.png"), scale="css")
 
 
