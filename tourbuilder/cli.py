@@ -253,7 +253,8 @@ def clean_orphans_command(dry_run, grace):
 @click.command("check")
 @with_appcontext
 def check_command():
-    """Report whether ffmpeg/ffprobe, the database, the media folder and the job queue work."""
+    """Report whether ffmpeg/ffprobe, the database, the media folder, the job queue and the
+    fonts for pictures work."""
     from .health import run_checks
 
     problems = 0

@@ -1,7 +1,7 @@
 """The demo: a team from Seville and a public tour of six transformative projects.
 
-Its photos are drawn here with Pillow (no third-party media), then go through the same
-storage path as uploads.
+Its photos are drawn here with Pillow (no third-party media), their names in a font that
+has every letter (tourbuilder/fonts.py), then go through the same storage path as uploads.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import random
 from PIL import Image
 from PIL import ImageDraw
 from PIL import ImageFilter
-from PIL import ImageFont
 from sqlalchemy import select
 
 from ..extensions import db
+from ..fonts import picture_font
 from ..models import Consent
 from ..models import MediaItem
 from ..models import MediaStatus
@@ -130,13 +130,6 @@ STOPS = [
 ]
 
 
-def _font(size: int):
-    try:
-        return ImageFont.load_default(size=size)
-    except (TypeError, OSError):  # Pillow built without FreeType
-        return ImageFont.load_default()
-
-
 def draw_photo(title: str, colour: tuple[int, int, int], seed: int, size=(1600, 1067)) -> bytes:
     """A landscape 'photo' of a place: sky, ground, buildings, and its name."""
     rnd = random.Random(seed)
@@ -160,9 +153,10 @@ def draw_photo(title: str, colour: tuple[int, int, int], seed: int, size=(1600, 
         x += w + rnd.randint(0, 30)
     img = img.filter(ImageFilter.GaussianBlur(0.6))
     draw = ImageDraw.Draw(img)
-    font = _font(72)
     draw.rectangle([0, height - 150, width, height], fill=(0, 0, 0))
-    draw.text((48, height - 120), title, fill=(255, 255, 255), font=font)
+    font = picture_font(72, title)  # every letter of the six languages (fonts.py)
+    if font is not None:
+        draw.text((48, height - 120), title, fill=(255, 255, 255), font=font)
     out = io.BytesIO()
     img.save(out, "JPEG", quality=88)
     return out.getvalue()

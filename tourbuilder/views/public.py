@@ -33,6 +33,7 @@ from ..services import library
 from ..services import site_map
 from ..services import tours
 from ..text import render_markdown
+from ..tiles import proxy_enabled
 
 bp = Blueprint("public", __name__)
 
@@ -160,7 +161,16 @@ def picture_of(item: MediaItem) -> dict | None:
 
 
 def tiles() -> maps.TileSettings:
-    return maps.TileSettings.from_config(current_app.config)
+    """The base map's tiles for this page: through the app's tile cache (``/tiles/...``)
+    unless ``TILE_PROXY`` is off; attribution stays the tile provider's."""
+    config = current_app.config
+    local = request.script_root + "/tiles/{z}/{x}/{y}.png" if proxy_enabled(config) else None
+    return maps.TileSettings.from_config(config, local)
+
+
+def map_notes() -> dict:
+    """Words every map may show (static/js/map.js): the note over the built-in basemap."""
+    return {"offline": _("Detailed map unavailable — showing a simplified map")}
 
 
 def static_url(filename: str) -> str:
@@ -196,6 +206,7 @@ def home():
             "cluster": _("%(num)s projects here: zoom in"),
             "approximate": _("Approximate location"),
             "failed": _("The projects could not be loaded. Check your connection and reload."),
+            **map_notes(),
         },
     }
     parts = maps.cluster_map(tiles(), data, static_url)
@@ -255,6 +266,7 @@ def tour(slug: str, number: int | None = None):
         "map": _("Map of the tour's stops"),
         "stop": _("Stop %(num)s: %(title)s"),
         "position": _("Stop %(num)s of %(total)s: %(title)s"),
+        **map_notes(),
     }
     parts = maps.tour_map(markers, tiles(), labels, static_url)
     return render_template(
@@ -303,7 +315,11 @@ def site(site_id: int):
         subtitle=" · ".join(site.themes or []),
         extra={"approximate": not exact},
     )
-    labels = {"map": _("Map of the project"), "approximate": _("Approximate location")}
+    labels = {
+        "map": _("Map of the project"),
+        "approximate": _("Approximate location"),
+        **map_notes(),
+    }
     parts = maps.sites_map([marker], tiles(), labels, static_url)
     return render_template(
         "public/site.html",
