@@ -521,3 +521,20 @@ READERS = {
     "geojson": read_geojson,
     "csv": read_csv,
 }
+
+
+def add_planned_stops(tour, plan: StopPlan, language: str) -> list:
+    """Append the plan's stops to ``tour`` (its lock taken by each ``add_stop``), texts in
+    ``language``; returns the new stops."""
+    from .tours import add_stop
+
+    return [
+        add_stop(
+            tour,
+            title={language: stop.title} if stop.title else {},
+            narrative={language: stop.narrative} if stop.narrative else {},
+            lat=stop.lat,
+            lon=stop.lon,
+        )
+        for stop in plan.stops
+    ]
