@@ -1,7 +1,8 @@
 """The ``tourbuilder`` command.
 
 ``serve``, ``worker``, ``db upgrade``, ``create-admin``, ``token create``, ``demo``,
-``import``, ``export-tour``, ``import-tour``, ``clean-orphans`` and ``check``; Flask's own commands (``routes``, ``shell``) are there too.
+``import``, ``export-tour``, ``import-tour``, ``clean-orphans`` and ``check``; Flask's own
+commands (``routes``, ``shell``) are there too.
 """
 
 from __future__ import annotations
