@@ -148,21 +148,24 @@ def _coordinate(value, where: str, axis: str) -> float:
     :raise FileError: not a number, not finite, or out of range (naming ``where``).
     """
     limit = 90 if axis == "lat" else 180
-    name = _("latitude") if axis == "lat" else _("longitude")
     try:
         number = float(value)
     except (TypeError, ValueError):
         number = _dms(value) if isinstance(value, str) else None
         if number is None:
-            raise FileError(
-                _("%(where)s: %(name)s %(value)s is not a number.")
-                % {"where": where, "name": name, "value": _shown(value)}
-            ) from None
+            message = (
+                _("%(where)s: latitude %(value)s is not a number.")
+                if axis == "lat"
+                else _("%(where)s: longitude %(value)s is not a number.")
+            )
+            raise FileError(message % {"where": where, "value": _shown(value)}) from None
     if not math.isfinite(number) or not -limit <= number <= limit:
-        raise FileError(
-            _("%(where)s: %(name)s %(value)s is out of range.")
-            % {"where": where, "name": name, "value": _shown(value)}
+        message = (
+            _("%(where)s: latitude %(value)s is out of range.")
+            if axis == "lat"
+            else _("%(where)s: longitude %(value)s is out of range.")
         )
+        raise FileError(message % {"where": where, "value": _shown(value)})
     return number
 
 

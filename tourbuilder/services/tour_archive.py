@@ -37,6 +37,7 @@ from . import tours as tour_service
 from .archive_schema import FORMAT
 from .archive_schema import SCHEMA
 from .archive_schema import VERSION
+from .errors import Conflict
 from .errors import InvalidValue
 from .errors import translate as _
 from .zips import CHUNK
@@ -156,9 +157,22 @@ def describe(tour: Tour) -> tuple[dict, dict]:
 
 
 def export_archive(tour: Tour, out: BinaryIO) -> None:
-    """Write ``tour`` as a portable archive to ``out`` (a file open for writing)."""
+    """Write ``tour`` as a portable archive to ``out`` (a file open for writing).
+
+    :raise Conflict: a media item's original is missing from storage.
+    """
     document, originals = describe(tour)
     storage = get_storage()
+    for entry in document["media"]:
+        if not storage.exists(originals[entry["file"]]):
+            raise Conflict(
+                None,
+                _(
+                    "The original file of %(name)s is missing from storage: the tour cannot be "
+                    "exported as an archive."
+                )
+                % {"name": entry["original_name"] or entry["ref"]},
+            )
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         text = json.dumps(document, ensure_ascii=False, indent=2)
         archive.writestr(DESCRIPTION, text.encode("utf-8"))
