@@ -27,7 +27,7 @@ from ..test_stop_files import needs_fixtures
 
 V1 = "/api/v1"
 HOSTILE = '=HYPERLINK("http://x") </name>]]><script>alert(1)</script> & \'q\' "dq"'
-CSV = "title;lat;lon;narrative\nMercado;37.39;-5.99;Puestos\nPlaza;37.40;-5.98;\n".encode()
+CSV = b"title;lat;lon;narrative\nMercado;37.39;-5.99;Puestos\nPlaza;37.40;-5.98;\n"
 
 
 def stop_titles(app, tour_id) -> list[str]:
