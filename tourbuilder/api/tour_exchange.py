@@ -54,8 +54,8 @@ class ExportArgs(schemas.LangArgs):
 
 
 class ArchiveForm(Schema):
-    team_id = schemas.Id(required=True)
-    file = Upload(required=True, metadata={"description": "A tour archive (.zip)"})
+    team_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    file = Upload(required=True, metadata={"description": "A tour archive (.zip)", "minLength": 1})
 
 
 class StopFileForm(Schema):
