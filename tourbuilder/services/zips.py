@@ -39,7 +39,7 @@ def _check_name(info: zipfile.ZipInfo) -> None:
         or len(name) > 500
     ):
         raise ZipError(
-            _("The zip file holds a member with an unsafe name: %(name)r.") % {"name": name[:80]}
+            _("The zip file holds a member with an unsafe name: “%(name)s”.") % {"name": name[:80]}
         )
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):

@@ -8,6 +8,7 @@ def init_app(app) -> None:
     from . import media
     from . import public
     from . import teams
+    from . import tour_files
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
@@ -15,3 +16,4 @@ def init_app(app) -> None:
     app.register_blueprint(media.bp)
     app.register_blueprint(library.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(tour_files.bp)
