@@ -13,7 +13,7 @@
   const warnings = document.getElementById("stop-warnings");
   const confirm = document.getElementById("stop-confirm");
   const done = document.getElementById("stop-done");
-  const msg = (name, count) => (form.dataset["msg" + name] || "").replace("%(count)s", count);
+  const msg = (name, count) => (form.dataset["msg" + name] || "").replace("{count}", count);
 
   function showError(text) {
     error.textContent = text;
@@ -25,7 +25,8 @@
     const td = document.createElement("td");
     td.textContent = text;
     if (className) { td.className = className; }
-    td.setAttribute("dir", "auto");
+    // numbers read left to right in every language (a minus sign stays in front)
+    td.setAttribute("dir", className === "number" ? "ltr" : "auto");
     row.appendChild(td);
   }
 

@@ -42,7 +42,7 @@ def import_page(team_id: int, tour_id: int):
     return render_template(
         "tours/import.html",
         tour=tour,
-        languages=languages,
+        tour_languages=languages,
         language=language,
         formats=list(FORMATS),
         accept=ACCEPT,
