@@ -163,7 +163,7 @@ def test_malformed_files_name_the_line_or_element(data, name, message):
 def test_a_zip_bomb_kmz_is_refused_before_it_is_inflated():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("doc.kml", b"\0" * (50 * 1024 * 1024))  # 50 MB of zeros, ~50 KB packed
+        archive.writestr("doc.kml", b"\0" * (11 * 1024 * 1024))  # 11 MB of zeros, ~11 KB packed
     assert len(out.getvalue()) < 200_000
     with pytest.raises(TooLarge):
         read_stops(out.getvalue(), "bomb.kmz")
@@ -177,3 +177,18 @@ def test_a_symlink_in_a_kmz_is_refused():
         archive.writestr(info, "/etc/passwd")
     with pytest.raises(InvalidValue, match="symbolic link"):
         read_stops(out.getvalue(), "link.kmz")
+
+
+def test_a_long_loop_track_gives_distinct_stops_without_deep_recursion():
+    import math
+
+    points = "".join(
+        f'<trkpt lat="{37.39 + 0.01 * math.sin(2 * math.pi * n / 10_000):.7f}" '
+        f'lon="{-5.99 + 0.01 * math.cos(2 * math.pi * n / 10_000):.7f}"/>'
+        for n in range(10_001)
+    )  # a circle walked back to its start: 10,001 points
+    data = f'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>{points}'
+    data += "</trkseg></trk></gpx>"
+    plan = read_stops(data.encode(), "loop.gpx")
+    places = {(s.lat, s.lon) for s in plan.stops}
+    assert 3 <= len(plan.stops) <= MAX_LINE_STOPS and len(places) >= len(plan.stops) - 1

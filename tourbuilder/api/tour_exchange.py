@@ -101,10 +101,10 @@ class ArchiveImportSchema(Schema):
 
 FILE_TYPES = {
     "application/zip": {"schema": {"type": "string", "format": "binary"}},
-    **{
-        mime.split(";")[0]: {"schema": {"type": "string"}}
-        for mime, _ext in tour_export.FORMATS.values()
-    },
+    "application/geo+json": {"schema": {"type": "object"}},
+    "application/vnd.google-earth.kml+xml": {"schema": {"type": "string"}},
+    "application/gpx+xml": {"schema": {"type": "string"}},
+    "text/csv": {"schema": {"type": "string"}},
 }
 
 

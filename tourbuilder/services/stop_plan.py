@@ -20,6 +20,7 @@ from .errors import translate as _
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_LINE_STOPS = 12
+RDP_POINTS = 400
 TITLE_MAX = 200
 NARRATIVE_MAX = 50_000
 
@@ -162,14 +163,29 @@ def line_stops(lines: list[tuple[str, list[tuple[float, float]]]], plan: StopPla
 
 
 def simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """At most :data:`MAX_LINE_STOPS` points of a line: Ramer-Douglas-Peucker (gpxpy's)
-    with a tolerance doubled from 25 m until few enough are left."""
-    locations = [gpxpy.geo.Location(lat, lon) for lat, lon in points]
+    """At most :data:`MAX_LINE_STOPS` points of a line, its ends kept: Ramer-Douglas-Peucker
+    (gpxpy's) on at most :data:`RDP_POINTS` evenly taken points, with a tolerance doubled
+    from 25 m until few enough are left; evenly spaced points where that cannot tell the
+    turns apart (a loop that ends where it starts)."""
+    if len(points) <= MAX_LINE_STOPS:
+        return points
+    # gpxpy's simplification recurses once per kept point and slices lists: bounded input
+    locations = [gpxpy.geo.Location(lat, lon) for lat, lon in evenly(points, RDP_POINTS)]
     tolerance = 25.0
-    kept = locations
-    while len(kept) > MAX_LINE_STOPS:
+    while tolerance < 2e6:
         kept = gpxpy.geo.simplify_polyline(locations, tolerance)
+        if len(kept) <= MAX_LINE_STOPS:
+            distinct = {(point.latitude, point.longitude) for point in kept}
+            if len(distinct) >= min(3, len(set(points))):
+                return [(point.latitude, point.longitude) for point in kept]
+            break
         tolerance *= 2
-        if tolerance > 4e7:  # wider than the Earth: keep the ends
-            kept = [locations[0], locations[-1]]
-    return [(point.latitude, point.longitude) for point in kept]
+    return evenly(points, MAX_LINE_STOPS)
+
+
+def evenly(points: list, count: int) -> list:
+    """``count`` points taken evenly along ``points``, the first and the last included."""
+    if len(points) <= count:
+        return points
+    step = (len(points) - 1) / (count - 1)
+    return [points[round(n * step)] for n in range(count)]
