@@ -146,6 +146,12 @@ def test_csv_with_bom_semicolons_and_degrees_minutes_seconds():
         ),
         (b'{"type": "FeatureCollection",\n "features": [}', "a.geojson", "line 2, column 15"),
         (b'{"type": "Topology"}', "a.geojson", "expected a FeatureCollection"),
+        (
+            KML.replace(b"-5.98,37.40", b"-5.98"),
+            "a.kml",
+            "Placemark 2 (Plaza): the point has no coordinates",
+        ),
+        (b"title,lat,lon\nA,1\x00,2\n", "a.csv", "line 2: latitude 1 is not a number"),
         (kmz({"../evil.kml": KML}), "a.kmz", "unsafe name"),
         (kmz({"readme.txt": b"hi"}), "a.kmz", "no .kml document"),
         (b"PK\x03\x04 not really", "a.kmz", "not a zip file"),

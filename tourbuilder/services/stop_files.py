@@ -117,7 +117,8 @@ def read_geojson(data: bytes) -> StopPlan:
     for n, raw_feature in enumerate(raw["features"], start=1):
         where = _("feature %(n)d") % {"n": n}
         feature = _geojson_feature(raw_feature, where)
-        props = feature.get("properties") or {}
+        props = feature.get("properties")
+        props = props if isinstance(props, dict) else {}
         title = props.get("title") or props.get("name")
         if isinstance(title, dict):  # a tourbuilder export: {"en": "..."}
             title = next(iter(title.values()), "")

@@ -14,6 +14,7 @@ from dataclasses import field
 
 import gpxpy.geo
 
+from ..text import clean_name
 from ..text import clean_text
 from .errors import InvalidValue
 from .errors import translate as _
@@ -95,6 +96,8 @@ DMS = re.compile(
 
 def dms(text: str) -> float | None:
     """``37°23'30"N``, ``N 37 23 30``, ``5°59.5'W``: degrees as a signed float, or None."""
+    if len(text) > 40:  # no coordinate is longer; the pattern need not search a page
+        return None
     match = DMS.match(text)
     if not match or (match[1] and match[5]):
         return None
@@ -107,7 +110,8 @@ def dms(text: str) -> float | None:
 
 
 def shown(value) -> str:
-    text = str(value)
+    """A value from the file as a message may quote it: printable, at most 40 characters."""
+    text = clean_name(str(value))
     return text if len(text) <= 40 else text[:39] + "…"
 
 

@@ -98,7 +98,7 @@ def read_kml(data: bytes) -> StopPlan:
             where += f" ({shown(placemark.name)})"
         for geometry in _geometries(placemark.kml_geometry):
             if isinstance(geometry, KmlPoint):
-                coords = geometry.kml_coordinates.coords if geometry.kml_coordinates else []
+                coords = _coordinates(geometry)
                 if not coords:
                     raise FileError(
                         _("%(where)s: the point has no coordinates.") % {"where": where}
@@ -108,7 +108,7 @@ def read_kml(data: bytes) -> StopPlan:
                     planned_stop(placemark.name, placemark.description, lat, lon, where)
                 )
             elif isinstance(geometry, KmlLineString):
-                coords = geometry.kml_coordinates.coords if geometry.kml_coordinates else []
+                coords = _coordinates(geometry)
                 name = text_field(placemark.name or _("Line %(n)d") % {"n": n}, where, "title", 200)
                 lines.append((name, [(c[1], c[0]) for c in coords]))
         for track_points in _gx_tracks(placemark):
@@ -117,6 +117,12 @@ def read_kml(data: bytes) -> StopPlan:
     if not plan.stops:
         line_stops(lines, plan)
     return plan
+
+
+def _coordinates(geometry) -> list:
+    """A KML geometry's coordinate tuples that have both a longitude and a latitude."""
+    coords = geometry.kml_coordinates.coords if geometry.kml_coordinates else []
+    return [c for c in coords if len(c) >= 2]
 
 
 def _placemarks(container):
