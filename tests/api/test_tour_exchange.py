@@ -212,3 +212,21 @@ def test_archive_export_is_a_zip_with_its_description(api, world):
         document = json.loads(archive.read("tour.json"))
     assert document["format"] == "tourbuilder-tour" and document["version"] == 1
     assert [stop["title"] for stop in document["stops"]] == [{"en": "Stop 1"}, {"en": "Stop 2"}]
+
+
+def test_geojson_lists_only_the_media_the_viewer_may_see(app, api, world):
+    from tourbuilder.models import Consent
+    from tourbuilder.models import MediaItem
+
+    tour_id = world.tours["public"].id
+    public = geojson.loads(export(api, "anon", tour_id, "geojson").get_data(as_text=True))
+    shown = public["features"][0]["properties"]["media"]
+    assert [m["kind"] for m in shown] == ["photo"]  # the world's publishable photo
+    assert "original" not in json.dumps(shown) and "originals/" not in json.dumps(shown)
+    with app.app_context():
+        db.session.get(MediaItem, world.media_id).consent = Consent.NOT_YET
+        db.session.commit()
+    public = geojson.loads(export(api, "anon", tour_id, "geojson").get_data(as_text=True))
+    assert public["features"][0]["properties"]["media"] == []
+    team = geojson.loads(export(api, "facilitator", tour_id, "geojson").get_data(as_text=True))
+    assert len(team["features"][0]["properties"]["media"]) == 1

@@ -19,6 +19,7 @@ import gpxpy.gpx
 
 from ..models import Stop
 from ..models import Tour
+from .library import shown_to
 
 with warnings.catch_warnings():  # fastkml warns at import when lxml is missing
     warnings.simplefilter("ignore")
@@ -97,6 +98,22 @@ def _site_properties(stop: Stop, viewer) -> dict | None:
     }
 
 
+def _media_properties(stop: Stop, viewer) -> list[dict]:
+    """The stop's media ``viewer`` may see (all for the team; publishable ones for anyone
+    else): the address of each web version, captions and alt text. Never the original."""
+    return [
+        {
+            "kind": str(item.kind),
+            "caption": dict(item.caption),
+            "alt_text": dict(item.alt_text),
+            "credit": item.credit,
+            "licence": item.licence,
+            "derivatives": {name: f"/media/{item.id}/{name}" for name in item.derivatives},
+        }
+        for item in shown_to(stop.media, viewer)
+    ]
+
+
 def write_geojson(tour: Tour, rows: list[_Row], language: str, viewer) -> bytes:
     features = []
     for row in rows:
@@ -109,6 +126,7 @@ def write_geojson(tour: Tour, rows: list[_Row], language: str, viewer) -> bytes:
             "narrative": dict(stop.narrative),
             "zoom": stop.zoom,
             "site": _site_properties(stop, viewer),
+            "media": _media_properties(stop, viewer),
         }
         features.append(geojson.Feature(geometry=geometry, properties=properties))
     collection = geojson.FeatureCollection(
