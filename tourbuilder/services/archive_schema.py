@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..text import TEXT_PATTERN
 
+DESCRIPTION = "tour.json"  # the member of the zip that describes the tour
 FORMAT = "tourbuilder-tour"
 VERSION = 1
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
