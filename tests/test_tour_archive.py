@@ -342,3 +342,44 @@ def test_cli_import_of_a_bad_archive_is_one_line_and_creates_nothing(app, make, 
 def test_the_documented_schema_is_the_one_the_importer_uses():
     written = json.loads((ROOT / "docs" / "tour-archive.schema.json").read_text())
     assert written == json.loads(json.dumps(SCHEMA))
+
+
+@needs_fixtures
+def test_a_video_keeps_its_webvtt_captions(app, make, client, auth, second_app):
+    team = make.team(languages=["es", "ar"])
+    auth.login(make.user(team))
+    name = "bbb_480p_vp9_opus_1second.webm"
+    with open(FIXTURES / name, "rb") as fh:
+        body = {"team_id": str(team.id), "file": (fh, name, "video/webm")}
+        video = client.post(f"{V1}/media", data=body).json
+    for lang, text in (("es", "Hola <b>mundo</b>"), ("ar", "مرحبا")):
+        vtt = f"WEBVTT\n\n00:00.000 --> 00:00.900\n{text}\n".encode()
+        put = client.put(
+            f"{V1}/media/{video['id']}/captions/{lang}",
+            data={"file": (io.BytesIO(vtt), f"{lang}.vtt")},
+        )
+        assert put.status_code == 200, put.json
+    tour = client.post(f"{V1}/tours", json={"team_id": team.id, "title": "Vídeo"}).json
+    stop = {"title": "Uno", "lat": 37.39, "lon": -5.99, "media_ids": [video["id"]]}
+    assert client.post(f"{V1}/tours/{tour['id']}/stops", json=stop).status_code == 201
+    exported = client.get(f"{V1}/tours/{tour['id']}/export?format=zip")
+    with zipfile.ZipFile(io.BytesIO(exported.data)) as zf:
+        entry = json.loads(zf.read("tour.json"))["media"][0]
+        assert sorted(entry["captions_files"]) == ["ar", "es"]
+        source_vtt = zf.read(entry["captions_files"]["ar"])
+
+    factories = Factories(second_app)
+    other_team = factories.team(languages=["ar"])
+    other_client = second_app.test_client()
+    AuthActions(other_client).login(factories.user(other_team))
+    response = other_client.post(
+        f"{V1}/tours/import",
+        data={"team_id": str(other_team.id), "file": (io.BytesIO(exported.data), "v.zip")},
+    )
+    assert response.status_code == 201, response.json
+    with second_app.app_context():
+        item = db.session.scalars(select(MediaItem)).one()
+        assert item.kind.value == "video" and item.status is MediaStatus.READY
+        assert {"captions-es.vtt", "captions-ar.vtt"} <= set(item.derivatives)
+        stored = get_storage().open(item.derivatives["captions-ar.vtt"]["key"]).read()
+        assert stored == source_vtt and "مرحبا".encode() in stored

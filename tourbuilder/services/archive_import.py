@@ -19,6 +19,7 @@ from typing import BinaryIO
 import jsonschema
 from flask import current_app
 
+from ..models import MediaKind
 from ..models import Team
 from ..models import Tour
 from ..text import clean_data
@@ -29,6 +30,7 @@ from .archive_schema import DESCRIPTION
 from .archive_schema import FORMAT
 from .archive_schema import SCHEMA
 from .archive_schema import VERSION
+from .errors import DomainError
 from .errors import InvalidValue
 from .errors import translate as _
 from .zips import CHUNK
@@ -139,6 +141,12 @@ def _check_references(document: dict) -> None:
 def _check_files(archive: zipfile.ZipFile, names: set, document: dict) -> None:
     """:raise ArchiveError: a media file is missing, damaged, or not the bytes described."""
     for entry in document["media"]:
+        for captions in entry.get("captions_files", {}).values():
+            if captions not in names:
+                raise ArchiveError(
+                    _("The media file %(name)s described in tour.json is missing from the archive.")
+                    % {"name": captions}
+                )
         name = entry["file"]
         if name not in names:
             raise ArchiveError(
@@ -157,6 +165,21 @@ def _check_files(archive: zipfile.ZipFile, names: set, document: dict) -> None:
                 _("The media file %(name)s does not match its SHA-256 in tour.json.")
                 % {"name": name}
             )
+
+
+def _attach_captions(archive: zipfile.ZipFile, item, entry: dict) -> None:
+    """The entry's WebVTT captions on the new item, cleaned as an upload's are.
+
+    :raise ArchiveError: a captions file is not WebVTT (the file is named).
+    """
+    if entry.get("captions_files") and entry.get("kind") in ("video", "audio"):
+        item.kind = MediaKind(entry["kind"])  # processing confirms it from the bytes
+    for lang, name in entry.get("captions_files", {}).items():
+        try:
+            with archive.open(name) as member:
+                library.attach_captions(item, lang, member)
+        except DomainError as exc:
+            raise ArchiveError(f"{name}: {exc.message}") from None
 
 
 def _create(team: Team, archive: zipfile.ZipFile, document: dict, user) -> ImportResult:
@@ -188,6 +211,7 @@ def _create(team: Team, archive: zipfile.ZipFile, document: dict, user) -> Impor
         library.update_item(item, **fields)
         if entry.get("as_panorama"):
             item.details["as_panorama"] = True  # processing, queued on commit, reads it
+        _attach_captions(archive, item, entry)
     tour_fields = document["tour"]
     cover = media.get(tour_fields.get("cover"))
     tour = tour_service.create_tour(

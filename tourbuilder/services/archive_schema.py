@@ -15,6 +15,7 @@ VERSION = 1
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 REF_PATTERN = r"^[a-z]+-[0-9]{1,9}$"
 FILE_PATTERN = r"^media/[0-9a-f]{64}(\.[a-z0-9]{1,10})?$"
+CAPTIONS_PATTERN = r"^media/[0-9a-f]{64}\.[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\.vtt$"
 
 
 def _text(max_length: int) -> dict:
@@ -127,6 +128,12 @@ SCHEMA = {
                     "lon": _nullable(LON),
                     "as_panorama": {"type": "boolean"},
                     "site": _nullable(REF),
+                    "captions_files": {
+                        "type": "object",
+                        "description": "WebVTT captions of a video or recording, by language",
+                        "propertyNames": {"pattern": LANGUAGE_PATTERN, "maxLength": 35},
+                        "additionalProperties": {"type": "string", "pattern": CAPTIONS_PATTERN},
+                    },
                 },
             },
         },

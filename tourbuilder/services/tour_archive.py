@@ -42,8 +42,18 @@ def _media_of(tour: Tour) -> list:
     return list(unique.values())
 
 
+def _captions(item) -> dict[str, str]:
+    """A video's or recording's WebVTT captions: storage key by language."""
+    return {
+        entry["language"]: entry["key"]
+        for entry in (item.derivatives or {}).values()
+        if entry.get("role") == "captions" and entry.get("language") and entry.get("key")
+    }
+
+
 def describe(tour: Tour) -> tuple[dict, dict]:
-    """``tour.json`` as a dict, and the archive file name of each media item's original."""
+    """``tour.json`` as a dict, and the storage key of each file the archive holds (media
+    originals and WebVTT captions) by its name in the archive."""
     items = _media_of(tour)
     media_refs = {item.id: f"media-{n}" for n, item in enumerate(items, start=1)}
     sites = {stop.site.id: stop.site for stop in tour.stops if stop.site is not None}
@@ -111,11 +121,17 @@ def describe(tour: Tour) -> tuple[dict, dict]:
                 "lon": item.lon,
                 "as_panorama": bool(item.details.get("as_panorama")),
                 "site": site_refs.get(item.site_id),
+                "captions_files": {
+                    lang: f"media/{item.sha256}.{lang}.vtt" for lang in sorted(_captions(item))
+                },
             }
             for item in items
         ],
     }
     originals = {files[item.id]: item.original_key for item in items}
+    for item in items:
+        for lang, key in _captions(item).items():
+            originals[f"media/{item.sha256}.{lang}.vtt"] = key
     return document, originals
 
 
@@ -127,7 +143,8 @@ def export_archive(tour: Tour, out: BinaryIO) -> None:
     document, originals = describe(tour)
     storage = get_storage()
     for entry in document["media"]:
-        if not storage.exists(originals[entry["file"]]):
+        needed = [entry["file"], *entry["captions_files"].values()]
+        if not all(storage.exists(originals[name]) for name in needed):
             raise Conflict(
                 None,
                 _(
