@@ -94,6 +94,10 @@ DEFAULTS = {
     },
     # Media taken within this many metres of a place's centre become one stop on import.
     "IMPORT_GROUP_RADIUS_M": 150,
+    # A portable tour archive may unpack to at most this many bytes in this many files
+    # (guards against zip bombs; each media file also obeys UPLOAD_MAX_BYTES).
+    "TOUR_ARCHIVE_MAX_BYTES": 8 * 1024**3,
+    "TOUR_ARCHIVE_MAX_FILES": 5000,
     # How long an interrupted resumable upload can be continued.
     "UPLOAD_RESUME_HOURS": 48,
     "WTF_CSRF_TIME_LIMIT": None,

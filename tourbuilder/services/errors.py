@@ -74,3 +74,12 @@ class PublishError(Conflict):
 
     def errors(self) -> dict:
         return {"visibility": self.problems}
+
+
+def translate(message: str) -> str:
+    """``message`` in the interface language of the request, if any (a command, a job:
+    as written). Import it as ``_`` so that ``make messages`` finds the strings."""
+    from flask import has_request_context
+    from flask_babel import gettext
+
+    return gettext(message) if has_request_context() else message

@@ -9,6 +9,7 @@ def init_app(app) -> None:
     from . import public
     from . import teams
     from . import tiles
+    from . import tour_files
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
@@ -17,3 +18,4 @@ def init_app(app) -> None:
     app.register_blueprint(library.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(tiles.bp)
+    app.register_blueprint(tour_files.bp)
