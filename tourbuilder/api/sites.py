@@ -64,7 +64,11 @@ class SiteSchema(Schema):
         lambda site: site.address_for(current_user),
         metadata={"description": "Empty for approximate sites, except to their team"},
     )
-    themes = fields.List(fields.String())
+    themes = fields.List(fields.String(), metadata={"description": "Theme keys of the team's list"})
+    theme_labels = fields.Function(
+        lambda site: site.theme_labels(request.args.get("lang")),
+        metadata={"description": "The themes' labels in ?lang= (else the team's language)"},
+    )
     website = fields.String()
     contact = fields.String()
     visibility = fields.Enum(SiteVisibility, by_value=True)
@@ -160,7 +164,7 @@ class SitesGeoJSON(MethodView):
                     "properties": {
                         "id": site.id,
                         "name": site.text("name", lang),
-                        "themes": list(site.themes),
+                        "themes": site.theme_labels(lang),
                         "team": site.team.name,
                         "url": f"/sites/{site.id}",
                         "approximate": site.approximate_location,

@@ -73,6 +73,10 @@ class Site(Timestamps, Translatable, db.Model):
     def fallback_language(self) -> str:
         return self.team.default_language if self.team else "en"
 
+    def theme_labels(self, lang: str | None = None) -> list[str]:
+        """The site's themes as the reader reads them (labels from the team's list)."""
+        return [self.team.theme_label(key, lang) for key in self.themes or []]
+
     def can_view(self, user) -> bool:
         return self.visibility is SiteVisibility.PUBLIC or is_team_member(user, self.team_id)
 

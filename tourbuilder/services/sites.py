@@ -79,12 +79,39 @@ def create_site(team: Team, **fields) -> Site:
 
 
 def update_site(site: Site, **fields) -> Site:
-    """Set a site's fields; a translated field sets the languages given ("" removes one)."""
+    """Set a site's fields; a translated field sets the languages given ("" removes one).
+
+    :raise InvalidValue: no name left; a theme that is not on the team's list (nor
+        already on the site: words from before the list stay until removed).
+    """
     set_translated(site, fields, TEXTS, site.team.default_language, required=("name",))
+    if "themes" in fields:
+        fields["themes"] = check_themes(site, fields["themes"])
     for name, value in fields.items():
         setattr(site, name, value)
     db.session.flush()
     return site
+
+
+def check_themes(site: Site, themes: list[str]) -> list[str]:
+    """``themes`` without repeats, each a key of the team's theme list or one the site has.
+
+    :raise InvalidValue: an unknown theme.
+    """
+    allowed = set(site.team.theme_keys()) | set(site.themes or [])
+    themes = list(dict.fromkeys(themes or []))
+    for key in themes:
+        if key not in allowed:
+            raise InvalidValue(
+                "themes", f"Unknown theme: {key}. Choose from the team's themes (its settings)."
+            )
+    return themes
+
+
+def tours_at(site: Site) -> list[Tour]:
+    """The tours with a stop at ``site``, by id."""
+    stops_here = select(Stop.tour_id).where(Stop.site_id == site.id)
+    return db.session.scalars(select(Tour).where(Tour.id.in_(stops_here)).order_by(Tour.id)).all()
 
 
 def delete_site(site: Site) -> None:

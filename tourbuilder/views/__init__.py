@@ -22,6 +22,8 @@ def init_app(app) -> None:
     from . import library
     from . import media
     from . import public
+    from . import sites
+    from . import team_settings
     from . import teams
 
     app.register_blueprint(public.bp)
@@ -30,5 +32,7 @@ def init_app(app) -> None:
     app.register_blueprint(media.bp)
     app.register_blueprint(library.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(sites.bp)
+    app.register_blueprint(team_settings.bp)
     app.add_template_global(map_tiles)
     app.add_template_filter(position_text)

@@ -167,7 +167,7 @@ def home():
                 lon=lon,
                 title=site.text("name", lang),
                 lang=site.text_language("name", lang) or "",
-                subtitle=" · ".join(site.themes or []),
+                subtitle=" · ".join(site.theme_labels(lang)),
                 url=url_for("public.site", site_id=site.id),
             )
         )
@@ -245,7 +245,7 @@ def site(site_id: int):
         lon=lon,
         title=site.text("name", lang),
         lang=site.text_language("name", lang) or "",
-        subtitle=" · ".join(site.themes or []),
+        subtitle=" · ".join(site.theme_labels(lang)),
         extra={"approximate": not exact},
     )
     labels = {"map": _("Map of the project"), "approximate": _("Approximate location")}
