@@ -6,6 +6,7 @@
  *        data-tile-url data-tile-attribution data-tile-max-zoom     the basemap (TILE_URL)
  *        data-view-lat data-view-lon data-view-zoom                 map view with no position
  *        data-camera-lat data-camera-lon                            optional: the camera's position
+ *        data-place-zoom                                            zoom to show a typed position at (15; 0 keeps the zoom)
  *        data-msg-pair data-msg-lat-range data-msg-lon-range        translated messages
  *        data-msg-lat-letter data-msg-lon-letter data-msg-lat-unreadable
  *        data-msg-lon-unreadable data-msg-placed data-msg-cleared data-msg-marker>
@@ -139,6 +140,8 @@
     }).addTo(map);
     var marker = null;
     var current = null;
+    // The zoom a typed or camera position is shown at (at least); 0 keeps the map's zoom.
+    var placeZoom = d.placeZoom !== undefined ? number(d.placeZoom) || 0 : 15;
 
     function say(textValue, isError) {
       if (!message) return;
@@ -170,7 +173,7 @@
       } else {
         marker.setLatLng(at);
       }
-      if (pan) map.setView(at, Math.max(map.getZoom() || 0, 15));
+      if (pan) map.setView(at, Math.max(map.getZoom() || 0, placeZoom));
     }
 
     // Set the position; options.keepText leaves what the person typed in the field.
@@ -185,7 +188,15 @@
       if (lonInput) lonInput.value = position ? decimal(position.lon) : "";
       show(position, !options.fromMap);
       if (position) {
-        say((d.msgPlaced || "").replace("%s", decimal(position.lat) + ", " + decimal(position.lon)));
+        // "Position: %s" with the numbers isolated left to right (Arabic pages keep the sign).
+        var parts = (d.msgPlaced || "%s").split("%s");
+        say("");
+        if (message) {
+          var numbers = document.createElement("bdi");
+          numbers.dir = "ltr";
+          numbers.textContent = decimal(position.lat) + ", " + decimal(position.lon);
+          message.append(parts[0] || "", numbers, parts.slice(1).join("%s"));
+        }
       } else {
         say(d.msgCleared || "");
       }

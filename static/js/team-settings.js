@@ -8,7 +8,7 @@
   map.on("zoomend", function () {
     zoom.value = String(map.getZoom());
   });
-  zoom.addEventListener("change", function () {
+  zoom.addEventListener("input", function () {
     var value = parseInt(zoom.value, 10);
     if (value >= 1 && value <= 19) map.setZoom(value);
   });
