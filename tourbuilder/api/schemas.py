@@ -211,6 +211,19 @@ class Id(Whole):
         super().__init__(**kwargs)
 
 
+class Version(Whole):
+    """The version of an object the client saw (optimistic concurrency): when it is no
+    longer the current one the change is refused with 409."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=1, max=2**31 - 1))
+        kwargs.setdefault(
+            "metadata",
+            {"description": "The version you saw; a stale one is refused (409)"},
+        )
+        super().__init__(**kwargs)
+
+
 class Flag(fields.Boolean):
     """A JSON ``true`` or ``false``; ``0``, ``1``, ``"yes"`` are refused."""
 

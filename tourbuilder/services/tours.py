@@ -32,6 +32,7 @@ from .errors import PublishError
 from .library import team_media
 from .sites import check_position
 from .sites import team_site
+from .versions import bump
 
 SLUG_MAX = 80
 TOUR_TEXTS = ("title", "summary")
@@ -104,12 +105,14 @@ def _check_slug(slug: str) -> None:
         raise Conflict("slug", f"The slug {slug!r} is taken.")
 
 
-def update_tour(tour: Tour, **fields) -> Tour:
+def update_tour(tour: Tour, version: int | None = None, **fields) -> Tour:
     """Change a tour's fields; a visibility change runs the publish checks.
 
+    :raise StaleVersion: ``version`` is given and not the tour's current one.
     :raise InvalidValue: a malformed or taken slug, or a cover from another team.
     :raise PublishError: publishing while the publish checks fail.
     """
+    bump(tour, version)
     visibility = fields.pop("visibility", None)
     slug = fields.pop("slug", tour.slug)
     if slug != tour.slug:
@@ -127,8 +130,12 @@ def update_tour(tour: Tour, **fields) -> Tour:
     return tour
 
 
-def delete_tour(tour: Tour) -> None:
-    """Delete a tour and its stops; its media stay in the library."""
+def delete_tour(tour: Tour, version: int | None = None) -> None:
+    """Delete a tour and its stops; its media stay in the library.
+
+    :raise StaleVersion: ``version`` is given and not the tour's current one.
+    """
+    bump(tour, version)
     db.session.delete(tour)
     db.session.flush()
 
@@ -200,9 +207,11 @@ def set_visibility(tour: Tour, visibility: TourVisibility) -> None:
     tour.visibility = visibility
 
 
-def lock_tour(tour: Tour) -> None:
+def lock_tour(tour: Tour, version: int | None = None, *, change: bool = False) -> None:
     """Serialise changes to ``tour``'s stops: take the tour's write lock for the rest of
-    the transaction, then read its stops afresh.
+    the transaction, then read its stops afresh. With ``change`` (a stop added, removed,
+    restored or moved: the tour's list of stops changes) the tour's version counts up,
+    and with ``version`` only if that is still the tour's version.
 
     The lock is an UPDATE of the tour row (its ``updated_at``): a row lock that other
     transactions wait for on PostgreSQL, and the database's write lock on SQLite, where
@@ -210,7 +219,10 @@ def lock_tour(tour: Tour) -> None:
     Whoever waited then sees the stops as the winner left them.
 
     :raise NotFound: the tour was deleted meanwhile.
+    :raise StaleVersion: ``version`` is given and not the tour's current one.
     """
+    if change:
+        bump(tour, version)
     table = Tour.__table__
     locked = db.session.execute(
         table.update().where(table.c.id == tour.id).values(updated_at=utcnow())
@@ -240,14 +252,16 @@ def _set_stop_fields(stop: Stop, fields: dict, new: bool = False) -> None:
     check_position(stop, fields, new)
 
 
-def update_stop(tour: Tour, stop_id: int, **fields) -> Stop:
+def update_stop(tour: Tour, stop_id: int, version: int | None = None, **fields) -> Stop:
     """Set a stop's fields; ``media_ids`` replaces its media, in order.
 
     :raise NotFound: no such stop in the tour (perhaps deleted a moment ago).
+    :raise StaleVersion: ``version`` is given and not the stop's current one.
     :raise InvalidValue: as :func:`add_stop`.
     """
     lock_tour(tour)
     stop = tour_stop(tour, stop_id)
+    bump(stop, version)
     _set_stop_fields(stop, fields)
     db.session.flush()
     return stop
@@ -258,7 +272,7 @@ def add_stop(tour: Tour, **fields) -> Stop:
 
     :raise InvalidValue: a site or media item of another team, or half a coordinate pair.
     """
-    lock_tour(tour)
+    lock_tour(tour, change=True)
     stop = Stop(title={}, narrative={}, presenter_notes={})
     tour.stops.append(stop)
     try:
@@ -279,16 +293,19 @@ def tour_stop(tour: Tour, stop_id: int) -> Stop:
     return stop
 
 
-def reorder_stops(tour: Tour, stop_ids: list[int]) -> None:
+def reorder_stops(tour: Tour, stop_ids: list[int], version: int | None = None) -> None:
     """Put the stops in the order of ``stop_ids``, a permutation of the tour's stop ids.
+    The tour's version counts the change (the stops' own versions do not: their order is
+    the tour's).
 
     :raise InvalidValue: an id is listed twice.
+    :raise StaleVersion: ``version`` is given and not the tour's current one.
     :raise Conflict: ``stop_ids`` are not the tour's stops as they are now (one was added
         or deleted meanwhile, or never belonged to it).
     """
     if len(set(stop_ids)) != len(stop_ids):
         raise InvalidValue("stop_ids", "A stop is listed twice.")
-    lock_tour(tour)
+    lock_tour(tour, version, change=True)
     by_id = {stop.id: stop for stop in tour.stops}
     if set(stop_ids) != set(by_id):
         raise Conflict("stop_ids", "List every stop of the tour exactly once, as it is now.")
@@ -298,12 +315,15 @@ def reorder_stops(tour: Tour, stop_ids: list[int]) -> None:
     db.session.flush()
 
 
-def remove_stop(tour: Tour, stop_id: int) -> None:
+def remove_stop(tour: Tour, stop_id: int, version: int | None = None) -> None:
     """Delete a stop; the ones after it close up.
 
     :raise NotFound: no such stop in the tour (perhaps deleted a moment ago).
+    :raise StaleVersion: ``version`` is given and not the stop's current one.
     """
-    lock_tour(tour)
-    tour.stops.remove(tour_stop(tour, stop_id))
+    lock_tour(tour, change=True)
+    stop = tour_stop(tour, stop_id)
+    bump(stop, version)
+    tour.stops.remove(stop)
     tour.stops.reorder()
     db.session.flush()

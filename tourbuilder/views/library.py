@@ -39,6 +39,17 @@ def get_item(team_id: int, item_id: int, edit: bool = False) -> MediaItem:
     return item
 
 
+def form_version() -> int | None:
+    """The ``version`` a form was made with (its hidden field), or None (a form without
+    one: the change is not checked). :raise 400: a value that is not a version."""
+    value = request.form.get("version")
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or len(value) > 10:
+        abort(400)
+    return int(value)
+
+
 @bp.route("/teams/<int:team_id>/media")
 @login_required
 def media(team_id: int):
@@ -66,7 +77,7 @@ def update(team_id: int, item_id: int):
         fields.update(lat=None, lon=None)
     if request.form.get("as_panorama"):
         fields["as_panorama"] = True
-    library.update_item(item, **fields)
+    library.update_item(item, form_version(), **fields)
     commit()
     flash(_("Saved."), "info")
     return redirect(url_for(".media", team_id=team_id, _anchor=f"item-{item.id}")), 303
