@@ -16,6 +16,7 @@ from flask_login import current_user
 from flask_login import login_required
 
 from ..extensions import db
+from ..i18n import current_language
 from ..models import MediaItem
 from ..models.teams import can_edit_team_content
 from ..services import commit
@@ -95,7 +96,7 @@ def draft_tour(team_id: int):
     if not items:
         flash(_("Select the photos and videos the tour should show."), "error")
         return redirect(url_for(".media", team_id=team.id)), 303
-    tour, unplaced = tour_from_media(team, items, title)
+    tour, unplaced = tour_from_media(team, items, title, current_language())
     if tour is None:
         flash(_("None of the selected items has a position, so no tour was made."), "error")
         return redirect(url_for(".media", team_id=team.id)), 303
