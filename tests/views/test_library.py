@@ -147,7 +147,9 @@ def test_two_to_one_photo_becomes_a_panorama_when_the_author_says_so(app, client
 
 
 @pytest.mark.parametrize(("interface", "direction"), [("en", "ltr"), ("ar", "rtl")])
-def test_typed_title_is_in_the_interface_language(app, client, team_with_media, interface, direction):
+def test_typed_title_is_in_the_interface_language(
+    app, client, team_with_media, interface, direction
+):
     """A title typed on an English interface is English, even for a team that writes
     Arabic first: stored under "en" and shown left to right."""
     team, _, ids = team_with_media
