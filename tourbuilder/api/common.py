@@ -195,8 +195,10 @@ def body_version() -> int | None:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         field_error("version", 'Send no body, or a JSON object such as {"version": 3}.')
-    if body.get("version") is None:
+    if "version" not in body:
         return None
+    if body["version"] is None:
+        field_error("version", "Send a whole number, or leave version out.")
     try:
         return Version().deserialize(body["version"])
     except ValidationError as exc:

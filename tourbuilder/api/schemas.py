@@ -153,10 +153,10 @@ def _one_without_the_other(number: str, null: str) -> dict:
 COORDINATE_PAIR = {
     "allOf": [_one_without_the_other("lat", "lon"), _one_without_the_other("lon", "lat")]
 }
-COORDINATE_PAIR_SCHEMAS = ("StopFields", "StopCreate", "MediaFields")
+COORDINATE_PAIR_SCHEMAS = ("StopFields", "StopCreate", "StopRestore", "MediaFields")
 #: A new object has nothing to pair a single coordinate with.
 NEW_COORDINATE_PAIR = {"dependentRequired": {"lat": ["lon"], "lon": ["lat"]}}
-NEW_COORDINATE_PAIR_SCHEMAS = ("StopCreate",)
+NEW_COORDINATE_PAIR_SCHEMAS = ("StopCreate", "StopRestore")
 
 
 def document_field(converter, field, ret=None, **kwargs) -> dict:

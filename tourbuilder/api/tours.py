@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask import jsonify
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
+from marshmallow import EXCLUDE
 from marshmallow import fields
 from marshmallow import post_dump
 from marshmallow import Schema
@@ -326,14 +328,53 @@ class StopById(MethodView):
         return stop
 
     @blp.doc(requestBody=VERSION_BODY)
-    @blp.response(204)
+    @blp.response(200, StopSchema, description="The deleted stop: send it to …/restore to undo")
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such stop, or a tour you may not see")
     @blp.alt_response(409, schema=VersionConflict, description="Stale version of the stop")
     @blp.alt_response(422, description="Not a version")
     def delete(self, tour_id, stop_id):
-        """Delete a stop; the others close up."""
+        """Delete a stop; the others close up. The answer is the stop as it was (with its
+        position, texts, presenter notes, site and media): POST it to
+        ``/tours/{tour_id}/stops/restore`` to undo."""
         tour = load_or_404(Tour, tour_id, "edit")
-        domain.remove_stop(tour, stop_id, body_version())
+        version = body_version()
+        domain.lock_tour(tour)  # read the stop as it is deleted, not as it was a moment ago
+        deleted = StopSchema().dump(domain.tour_stop(tour, stop_id))
+        domain.remove_stop(tour, stop_id, version)
         commit()
+        deleted["tour_version"] = tour.version
+        return jsonify(deleted)
+
+
+class StopRestore(StopFields):
+    """A deleted stop to put back: the body ``DELETE`` answered (read-only fields in it are
+    ignored), or any stop fields with ``position``."""
+
+    class Meta:
+        unknown = EXCLUDE
+        exclude = ("version",)
+
+    id = schemas.Id(metadata={"description": "Kept when the id is still free"})
+    position = schemas.Whole(
+        required=True,
+        validate=validate.Range(min=0, max=MAX_STOPS),
+        metadata={"description": "0 is the first place; past the end puts it last"},
+    )
+
+
+@blp.route("/tours/<int:tour_id>/stops/restore")
+class StopRestoreView(MethodView):
+    @blp.arguments(StopRestore)
+    @blp.response(201, StopSchema)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such tour, or one you may not see")
+    def post(self, data, tour_id):
+        """Undo a stop's deletion: put it back at its position with its texts, place,
+        site and media (those still in the team)."""
+        tour = load_or_404(Tour, tour_id, "edit")
+        stop = domain.restore_stop(tour, data.pop("position"), data.pop("id", None), **data)
+        commit()
+        return stop

@@ -30,6 +30,7 @@ from .errors import InvalidValue
 from .errors import NotFound
 from .errors import PublishError
 from .library import team_media
+from .library import team_media_among
 from .sites import check_position
 from .sites import team_site
 from .versions import bump
@@ -316,7 +317,8 @@ def reorder_stops(tour: Tour, stop_ids: list[int], version: int | None = None) -
 
 
 def remove_stop(tour: Tour, stop_id: int, version: int | None = None) -> None:
-    """Delete a stop; the ones after it close up.
+    """Delete a stop; the ones after it close up. To offer an undo (:func:`restore_stop`),
+    an adapter reads the stop first under :func:`lock_tour`, which this takes again.
 
     :raise NotFound: no such stop in the tour (perhaps deleted a moment ago).
     :raise StaleVersion: ``version`` is given and not the stop's current one.
@@ -327,3 +329,31 @@ def remove_stop(tour: Tour, stop_id: int, version: int | None = None) -> None:
     tour.stops.remove(stop)
     tour.stops.reorder()
     db.session.flush()
+
+
+def restore_stop(tour: Tour, position: int, stop_id: int | None = None, **fields) -> Stop:
+    """Put back a deleted stop (the undo of :func:`remove_stop`) at ``position`` (0 is the
+    first; past the end, last) with its ``fields`` as :func:`add_stop` takes them. It keeps
+    ``stop_id`` when that id is free, so links to it work again; else it gets a new one.
+    A site or media items deleted or moved to another team since are left out, so an
+    undo never fails on what it cannot bring back. Counts in the tour's version.
+
+    :raise InvalidValue: half a coordinate pair.
+    """
+    lock_tour(tour, change=True)
+    team_id = tour.team.id
+    if fields.get("site_id") is not None:
+        site = db.session.get(Site, fields["site_id"])
+        fields["site_id"] = site.id if site is not None and site.team_id == team_id else None
+    if "media_ids" in fields:
+        wanted = list(dict.fromkeys(fields["media_ids"]))
+        kept = {item.id for item in team_media_among(tour.team, wanted)}
+        fields["media_ids"] = [media_id for media_id in wanted if media_id in kept]
+    stop = Stop(title={}, narrative={}, presenter_notes={})
+    if stop_id is not None and db.session.get(Stop, stop_id) is None:
+        stop.id = stop_id
+    tour.stops.insert(max(0, min(position, len(tour.stops))), stop)
+    _set_stop_fields(stop, fields, new=True)
+    tour.stops.reorder()
+    db.session.flush()
+    return stop
