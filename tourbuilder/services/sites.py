@@ -20,6 +20,7 @@ from ..text import set_translated
 from .errors import Conflict
 from .errors import InvalidValue
 from .errors import NotFound
+from .versions import bump
 
 TEXTS = ("name", "description")
 
@@ -78,12 +79,14 @@ def create_site(team: Team, **fields) -> Site:
     return site
 
 
-def update_site(site: Site, **fields) -> Site:
+def update_site(site: Site, version: int | None = None, **fields) -> Site:
     """Set a site's fields; a translated field sets the languages given ("" removes one).
 
+    :raise StaleVersion: ``version`` is given and not the site's current one.
     :raise InvalidValue: no name left; a theme that is not on the team's list (nor
         already on the site: words from before the list stay until removed).
     """
+    bump(site, version)
     set_translated(site, fields, TEXTS, site.team.default_language, required=("name",))
     if "themes" in fields:
         fields["themes"] = check_themes(site, fields["themes"])
@@ -114,11 +117,13 @@ def tours_at(site: Site) -> list[Tour]:
     return db.session.scalars(select(Tour).where(Tour.id.in_(stops_here)).order_by(Tour.id)).all()
 
 
-def delete_site(site: Site) -> None:
+def delete_site(site: Site, version: int | None = None) -> None:
     """Delete a site.
 
+    :raise StaleVersion: ``version`` is given and not the site's current one.
     :raise Conflict: a published tour has a stop placed only by this site.
     """
+    bump(site, version)
     needed = db.session.scalars(
         select(Tour.slug)
         .join(Stop, Stop.tour_id == Tour.id)
