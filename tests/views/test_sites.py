@@ -198,3 +198,29 @@ def test_hostile_text_is_escaped_in_the_list_and_editor(app, client, auth, make)
     for url in (f"/teams/{team.id}/sites", f"/sites/{site.id}/edit"):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)" not in page
+
+
+def test_a_stale_edit_is_refused_and_offers_to_reload(app, client, auth, make):
+    team = themed_team(make, app)
+    site = make.site(team)
+    auth.login(make.user(team, Role.EDITOR))
+    page = client.get(f"/sites/{site.id}/edit").get_data(as_text=True)
+    assert f'name="version" value="{site.version}"' in page
+    data = {"name-es": "Mío", "position": "37.1, -5.9", "visibility": "draft"}
+    assert (
+        client.post(f"/sites/{site.id}/edit", data={**data, "version": site.version}).status_code
+        == 303
+    )
+    response = client.post(
+        f"/sites/{site.id}/edit?lang=en", data={**data, "name-es": "Tarde", "version": site.version}
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Someone else changed this site" in page and "Reload the site" in page
+    assert 'value="Tarde"' in page  # what was typed is still there to copy
+    assert get_site(app, site.id).name == {"es": "Mío"}
+    response = client.post(
+        f"/sites/{site.id}/delete", data={"delete": "1", "version": site.version}
+    )
+    assert response.status_code == 303
+    assert get_site(app, site.id) is not None

@@ -32,7 +32,9 @@ from ..services import commit
 from ..services import sites as domain
 from ..services.errors import Conflict
 from ..services.errors import InvalidValue
+from ..services.errors import StaleVersion
 from ..text import clean_text
+from .library import form_version
 from .teams import get_team
 
 bp = Blueprint("sites", __name__)
@@ -95,7 +97,7 @@ def texts_from_form(languages: list[str]) -> tuple[dict, dict]:
     return texts, errors
 
 
-def render_editor(team, site, form, texts, errors, status=200):
+def render_editor(team, site, form, texts, errors, status=200, stale=False):
     languages = languages_for(team, site)
     return (
         render_template(
@@ -106,6 +108,7 @@ def render_editor(team, site, form, texts, errors, status=200):
             site_languages=languages,
             texts=texts,
             errors=errors,
+            stale=stale,
         ),
         status,
     )
@@ -143,7 +146,11 @@ def save(team: Team, site: Site | None):
         if site is None:
             site = domain.create_site(team, **fields)
         else:
-            domain.update_site(site, **fields)
+            domain.update_site(site, form_version(), **fields)
+    except StaleVersion:
+        db.session.rollback()
+        site = get_editable_site(site.id)
+        return render_editor(site.team, site, form, texts, {}, 409, stale=True)
     except InvalidValue as exc:
         db.session.rollback()
         errors[exc.field or "form"] = exc.message
@@ -208,7 +215,13 @@ def delete_site(site_id: int):
     team_id = site.team_id
     if request.method == "POST" and form.validate_on_submit():
         try:
-            domain.delete_site(site)
+            domain.delete_site(site, form_version())
+        except StaleVersion:
+            db.session.rollback()
+            flash(
+                _("Someone else changed this site since you opened it: look at it again."), "error"
+            )
+            return redirect(url_for(".edit_site", site_id=site_id)), 303
         except Conflict:
             db.session.rollback()
             site = get_editable_site(site_id)
