@@ -21,6 +21,7 @@
  *   </div>
  *
  * Events, dispatched on the container (they bubble):
+ *   (data-picker-lazy on the container: not set up at load; call PositionPicker.init(el).)
  *   position-change  detail {lat, lon} (numbers, or both null when cleared) after a click,
  *                    a drag, the camera button, the clear button or a valid typed value;
  *   position-invalid detail {message, field} while the typed text is not a position.
@@ -227,6 +228,13 @@
 
     var cameraLat = number(d.cameraLat);
     var cameraLon = number(d.cameraLon);
+    if (cameraLat !== null && cameraLon !== null) {
+      // The camera's position, shown (grey, not chosen) until someone confirms or moves it.
+      L.circleMarker([cameraLat, cameraLon], {
+        radius: 9, color: "#5b6770", weight: 2, fillColor: "#9aa5ad", fillOpacity: 0.6,
+        interactive: false, className: "picker-camera",
+      }).addTo(map);
+    }
     if (cameraButton) {
       if (cameraLat === null || cameraLon === null) {
         cameraButton.hidden = true;
@@ -273,5 +281,7 @@
   }
 
   window.PositionPicker = { init: init, parse: parsePosition };
-  document.querySelectorAll("[data-position-picker]").forEach(init);
+  // Lazy pickers (data-picker-lazy: many on one page, e.g. the media library's panels) wait
+  // for their page to call PositionPicker.init when they are shown.
+  document.querySelectorAll("[data-position-picker]:not([data-picker-lazy])").forEach(init);
 })();

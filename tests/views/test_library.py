@@ -54,7 +54,7 @@ def test_page_lists_items_with_status_and_location_flags(client, team_with_media
         assert f'id="item-{item_id}"' in page
     assert page.count('data-status="ready"') == 3
     assert "Needs a location" in page  # flower.jpg has no GPS
-    assert page.count("Camera position not confirmed") == 2
+    assert page.count(">Camera position not confirmed<") == 2
     assert "vendor/uppy/dist/uppy.min.js" in page
     assert f"/media/{ids[0]}/320.webp" in page
 
@@ -90,7 +90,7 @@ def test_consent_and_location_confirmation(app, client, team_with_media):
         assert item.consent is Consent.CONSENT_RECORDED and item.location_confirmed
     refused = client.post(f"/teams/{team.id}/media/{ids[0]}", data={"consent": "maybe"})
     assert refused.status_code == 422  # the same refusal as the API's
-    assert "Consent is one of" in refused.get_data(as_text=True)
+    assert "Choose who agreed to publication." in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(MediaItem, ids[0]).consent is Consent.CONSENT_RECORDED
 

@@ -158,6 +158,15 @@ CASES = [
         members_who_edit(303),
     ),
     (
+        "library-bulk",
+        "POST",
+        lambda w: f"/teams/{w.team}/media/bulk",
+        lambda w: {
+            "data": {"action": "consent", "consent": "no_people", "media_ids": [str(w.item)]}
+        },
+        members_who_edit(303),
+    ),
+    (
         "library-draft-tour",
         "POST",
         lambda w: f"/teams/{w.team}/media/tour",
@@ -242,7 +251,7 @@ CASES = [
         "account-token-create",
         "POST",
         lambda w: "/account/tokens",
-        lambda w: {"data": {"name": "field laptop"}},
+        lambda w: {"data": {"token-name": "field laptop"}},
         SIGNED_IN,
     ),
     (  # the editor's token: nobody else learns it exists

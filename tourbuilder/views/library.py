@@ -1,11 +1,15 @@
-"""A team's media page: the uploader, every item with its processing status, consent and
-location, and "draft tour from the selected items"."""
+"""A team's media page: the uploader, every item with its processing status and a detail
+panel (captions, alt texts, credit, licence, consent, site, position), filters kept in the
+URL, bulk actions on the selection, and "draft tour from the selected items"."""
 
 from __future__ import annotations
+
+from urllib.parse import parse_qsl
 
 from flask import abort
 from flask import Blueprint
 from flask import flash
+from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -14,14 +18,30 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
+from werkzeug.datastructures import MultiDict
 
+from ..coordinates import CoordinateError
+from ..coordinates import parse_position
 from ..extensions import db
 from ..i18n import current_language
 from ..models import MediaItem
+from ..models import MediaKind
 from ..models.teams import can_edit_team_content
 from ..services import commit
 from ..services import library
+from ..services import sites
+from ..services.errors import Conflict
+from ..services.errors import InvalidValue
+from ..services.errors import NotFound
+from ..services.errors import StaleVersion
 from ..services.importer import tour_from_media
+from ..services.media_selection import bulk_delete
+from ..services.media_selection import bulk_update
+from ..services.media_selection import facts
+from ..services.media_selection import FILTERS
+from ..services.media_selection import matches
+from ..services.media_selection import tours_using
+from ..services.media_selection import used_ids
 from ..text import clean_text
 from .teams import get_team
 
@@ -51,25 +71,135 @@ def form_version() -> int | None:
     return int(value)
 
 
+def filters_from(args) -> dict:
+    """The page's filters from a query string or a form's ``filters`` field: a known kind,
+    known "show only" facts."""
+    kind = args.get("kind") or ""
+    kinds = {str(k) for k in MediaKind}
+    return {
+        "kind": kind if kind in kinds else "",
+        "show": [name for name in FILTERS if name in args.getlist("show")],
+    }
+
+
+def back_to_media(team_id: int, anchor: str | None = None):
+    """Back to the media page with the filters the form carried (``filters``, a query)."""
+    filters = filters_from(MultiDict(parse_qsl(request.form.get("filters", ""))))
+    query = {"kind": filters["kind"] or None, "show": filters["show"] or None}
+    url = url_for(".media", team_id=team_id, **{k: v for k, v in query.items() if v})
+    return redirect(url + (f"#{anchor}" if anchor else "")), 303
+
+
 @bp.route("/teams/<int:team_id>/media")
 @login_required
 def media(team_id: int):
     team = get_team(team_id)
+    filters = filters_from(request.args)
+    used = used_ids(team)
+    rows = []
+    for item in library.team_library(team):
+        item_facts = facts(item, used)
+        shown = matches(item, item_facts, filters["kind"], set(filters["show"]))
+        rows.append({"item": item, "facts": item_facts, "shown": shown})
     return render_template(
         "library/media.html",
         team=team,
-        items=library.team_library(team),
+        rows=rows,
+        filters=filters,
+        filter_names=FILTERS,
+        kinds=[k for k in MediaKind if k is not MediaKind.TRACK],
+        sites=sites.team_sites(team),
+        item_languages=team.languages or ["en"],
+        lang=current_language(),
         can_edit=can_edit_team_content(current_user, team.id),
     )
+
+
+def wants_json() -> bool:
+    """Was the form sent by library.js (which asks for JSON)?"""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def panel_fields(item: MediaItem) -> tuple[dict, dict]:
+    """What the detail panel sent: captions and alt texts per language, credit, licence,
+    site, position. Returns the fields for ``update_item`` and errors by field."""
+    fields, errors = {}, {}
+    languages = list(dict.fromkeys([*item.team.languages, *item.caption, *item.alt_text]))
+    for field, prefix, limit in (("caption", "caption", 2_000), ("alt_text", "alt", 1_000)):
+        texts = {}
+        for code in languages:
+            key = f"{prefix}-{code}"
+            if key not in request.form:
+                continue
+            try:
+                texts[code] = clean_text(request.form[key].strip(), field)
+            except InvalidValue as exc:
+                errors[key] = exc.message
+                continue
+            if len(texts[code]) > limit:
+                errors[key] = _("At most %(num)d characters.", num=limit)
+        if texts:
+            fields[field] = texts
+    for field, limit in (("credit", 300), ("licence", 100)):
+        if field in request.form:
+            value = request.form[field].strip()
+            try:
+                value = clean_text(value, field)
+            except InvalidValue as exc:
+                errors[field] = exc.message
+            if len(value) > limit:
+                errors[field] = _("At most %(num)d characters.", num=limit)
+            fields[field] = value
+    if "site_id" in request.form:
+        value = request.form["site_id"]
+        fields["site_id"] = int(value) if value.isdigit() and len(value) < 10 else None
+    if "position" in request.form:
+        try:
+            position = parse_position(request.form["position"])
+        except CoordinateError as exc:
+            errors["position"] = str(exc.message)
+        else:
+            if position is not None:
+                fields.update(lat=position[0], lon=position[1], location_confirmed=True)
+            elif item.location_confirmed:
+                fields.update(lat=None, lon=None)
+    return fields, errors
+
+
+def answer(item: MediaItem, team_id: int, errors: dict | None = None, status: int = 200):
+    """The JSON library.js reads, or (no script) back to the item on the page."""
+    if wants_json():
+        body = {"message": _("Saved."), "errors": errors or {}}
+        if errors:
+            body["message"] = _("Not saved: check the fields marked.")
+        else:
+            used = used_ids(item.team)
+            body.update(
+                version=item.version,
+                lat=item.lat,
+                lon=item.lon,
+                location_confirmed=item.location_confirmed,
+                facts=sorted(facts(item, used)),
+            )
+        return jsonify(body), status
+    if errors:  # no script: the refusal's page, as the API refuses (422)
+        field, message = next(iter(errors.items()))
+        raise InvalidValue(field, message)
+    flash(_("Saved."), "info")
+    return back_to_media(team_id, f"item-{item.id}")
 
 
 @bp.route("/teams/<int:team_id>/media/<int:item_id>", methods=["POST"])
 @login_required
 def update(team_id: int, item_id: int):
-    """The item form: consent, "use the camera's position", "forget the position", "show
-    as a panorama"."""
+    """The item's form and its detail panel: consent, "use the camera's position",
+    "forget the position", "show as a panorama", captions, alt texts, credit, licence,
+    site and position. Answers JSON to library.js (422 with errors by field, 409 when
+    someone changed the item meanwhile), else goes back to the item on the page."""
     item = get_item(team_id, item_id, edit=True)
-    fields = {}
+    fields, errors = panel_fields(item)
+    if errors:
+        return answer(item, team_id, errors, 422)
     if "consent" in request.form:
         fields["consent"] = request.form["consent"]
     if request.form.get("confirm_location") and item.lat is not None:
@@ -78,10 +208,85 @@ def update(team_id: int, item_id: int):
         fields.update(lat=None, lon=None)
     if request.form.get("as_panorama"):
         fields["as_panorama"] = True
-    library.update_item(item, form_version(), **fields)
+    try:
+        library.update_item(item, form_version(), **fields)
+    except StaleVersion:
+        db.session.rollback()
+        message = _("Someone else changed this item since you opened the page. Reload to see it.")
+        if wants_json():
+            return jsonify({"message": message, "stale": True, "errors": {}}), 409
+        flash(message, "error")
+        return back_to_media(team_id, f"item-{item_id}")
+    except (InvalidValue, Conflict, NotFound) as exc:
+        if isinstance(exc, NotFound) and exc.field != "site_id":
+            raise
+        db.session.rollback()
+        item = get_item(team_id, item_id)
+        return answer(item, team_id, {exc.field or "form": item_message(exc)}, 422)
     commit()
-    flash(_("Saved."), "info")
-    return redirect(url_for(".media", team_id=team_id, _anchor=f"item-{item.id}")), 303
+    return answer(item, team_id)
+
+
+def item_message(exc) -> str:
+    """A refusal of the item form in the reader's language."""
+    messages = {
+        "site_id": _("Choose a site of this team."),
+        "consent": _("Choose who agreed to publication."),
+        "location_confirmed": _("Place the item on the map first."),
+        "as_panorama": _("Only a 2:1 photo can be shown as a panorama."),
+    }
+    return messages.get(exc.field, exc.message)
+
+
+def selected_ids() -> list[int]:
+    return [int(v) for v in request.form.getlist("media_ids") if v.isdigit() and len(v) < 10]
+
+
+@bp.route("/teams/<int:team_id>/media/bulk", methods=["POST"])
+@login_required
+def bulk(team_id: int):
+    """One action on the selected items: record consent, attach to a site, delete (a page
+    asks first, naming how many items and the tours that show them)."""
+    team = get_team(team_id)
+    if not can_edit_team_content(current_user, team.id):
+        abort(403)
+    ids = selected_ids()
+    action = request.form.get("action", "")
+    if not ids:
+        flash(_("Select items first."), "error")
+        return back_to_media(team.id)
+    if action == "delete":
+        items = library.team_media_among(team, ids)
+        if request.form.get("confirm") != "1":
+            return render_template(
+                "library/bulk_delete.html",
+                team=team,
+                items=items,
+                tours=tours_using(items),
+                filters=request.form.get("filters", ""),
+            )
+        count = bulk_delete(team, ids)
+        commit()
+        flash(ngettext("%(num)d item deleted.", "%(num)d items deleted.", count), "info")
+        return back_to_media(team.id)
+    if action == "consent":
+        fields = {"consent": request.form.get("consent", "")}
+    elif action == "attach":
+        value = request.form.get("site_id", "")
+        fields = {"site_id": int(value) if value.isdigit() and len(value) < 10 else None}
+    else:
+        abort(400)
+    try:
+        items = bulk_update(team, ids, **fields)
+    except (InvalidValue, Conflict, NotFound) as exc:
+        if isinstance(exc, NotFound) and exc.field != "site_id":
+            raise
+        db.session.rollback()
+        flash(item_message(exc), "error")
+        return back_to_media(team.id)
+    commit()
+    flash(ngettext("%(num)d item changed.", "%(num)d items changed.", len(items)), "info")
+    return back_to_media(team.id)
 
 
 @bp.route("/teams/<int:team_id>/media/tour", methods=["POST"])
