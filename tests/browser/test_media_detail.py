@@ -64,6 +64,13 @@ def sign_in(page, email, lang="en"):
     page.wait_for_url("**/dashboard")
 
 
+SAVED = "id => document.querySelector(`#panel-${id} [data-panel-status]`).textContent === 'Saved.'"
+
+
+def wait_saved(page, item_id):
+    page.wait_for_function(SAVED, arg=item_id)
+
+
 def item_row(live_server, item_id):
     with live_server.app.app_context():
         item = db.session.get(MediaItem, item_id)
@@ -88,10 +95,7 @@ def test_place_an_item_that_needs_a_location_by_clicking(new_page, library, live
     page.evaluate("window.stillThisPage = true")
     scroll_before = page.evaluate("window.scrollY")
     panel.locator("button[type=submit]").click()
-    page.wait_for_function(
-        "id => document.querySelector('#panel-' + id + ' [data-panel-status]').textContent === 'Saved.'",
-        arg=item_id,
-    )
+    wait_saved(page, item_id)
     assert page.evaluate("window.stillThisPage")  # no reload
     assert page.evaluate("window.scrollY") == scroll_before  # no jump
     lat, lon, confirmed, _consent, alt = item_row(live_server, item_id)
@@ -111,10 +115,7 @@ def test_camera_position_is_used_with_one_button(new_page, library, live_server)
     panel.locator("[data-picker-camera]").click()
     assert panel.locator("[data-picker-text]").input_value() == "37.3925, -5.9941"
     panel.locator("button[type=submit]").click()
-    page.wait_for_function(
-        "id => document.querySelector('#panel-' + id + ' [data-panel-status]').textContent === 'Saved.'",
-        arg=item_id,
-    )
+    wait_saved(page, item_id)
     assert item_row(live_server, item_id)[:3] == (37.3925, -5.9941, True)
 
 
