@@ -20,8 +20,6 @@ from flask_login import current_user
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from ..coordinates import CoordinateError
-from ..coordinates import parse_position
 from ..extensions import db
 from ..i18n import current_language
 from ..models import MediaItem
@@ -43,6 +41,9 @@ from ..services.media_selection import matches
 from ..services.media_selection import tours_using
 from ..services.media_selection import used_ids
 from ..text import clean_text
+from .library_forms import filters_from
+from .library_forms import panel_fields
+from .library_forms import selected_ids
 from .teams import get_team
 
 bp = Blueprint("library", __name__)
@@ -69,17 +70,6 @@ def form_version() -> int | None:
     if not value.isdigit() or len(value) > 10:
         abort(400)
     return int(value)
-
-
-def filters_from(args) -> dict:
-    """The page's filters from a query string or a form's ``filters`` field: a known kind,
-    known "show only" facts."""
-    kind = args.get("kind") or ""
-    kinds = {str(k) for k in MediaKind}
-    return {
-        "kind": kind if kind in kinds else "",
-        "show": [name for name in FILTERS if name in args.getlist("show")],
-    }
 
 
 def back_to_media(team_id: int, anchor: str | None = None):
@@ -118,52 +108,6 @@ def media(team_id: int):
 def wants_json() -> bool:
     """Was the form sent by library.js (which asks for JSON)?"""
     return request.accept_mimetypes.best == "application/json"
-
-
-def panel_fields(item: MediaItem) -> tuple[dict, dict]:
-    """What the detail panel sent: captions and alt texts per language, credit, licence,
-    site, position. Returns the fields for ``update_item`` and errors by field."""
-    fields, errors = {}, {}
-    languages = list(dict.fromkeys([*item.team.languages, *item.caption, *item.alt_text]))
-    for field, prefix, limit in (("caption", "caption", 2_000), ("alt_text", "alt", 1_000)):
-        texts = {}
-        for code in languages:
-            key = f"{prefix}-{code}"
-            if key not in request.form:
-                continue
-            try:
-                texts[code] = clean_text(request.form[key].strip(), field)
-            except InvalidValue as exc:
-                errors[key] = exc.message
-                continue
-            if len(texts[code]) > limit:
-                errors[key] = _("At most %(num)d characters.", num=limit)
-        if texts:
-            fields[field] = texts
-    for field, limit in (("credit", 300), ("licence", 100)):
-        if field in request.form:
-            value = request.form[field].strip()
-            try:
-                value = clean_text(value, field)
-            except InvalidValue as exc:
-                errors[field] = exc.message
-            if len(value) > limit:
-                errors[field] = _("At most %(num)d characters.", num=limit)
-            fields[field] = value
-    if "site_id" in request.form:
-        value = request.form["site_id"]
-        fields["site_id"] = int(value) if value.isdigit() and len(value) < 10 else None
-    if "position" in request.form:
-        try:
-            position = parse_position(request.form["position"])
-        except CoordinateError as exc:
-            errors["position"] = str(exc.message)
-        else:
-            if position is not None:
-                fields.update(lat=position[0], lon=position[1], location_confirmed=True)
-            elif item.location_confirmed:
-                fields.update(lat=None, lon=None)
-    return fields, errors
 
 
 def answer(item: MediaItem, team_id: int, errors: dict | None = None, status: int = 200):
@@ -236,10 +180,6 @@ def item_message(exc) -> str:
         "as_panorama": _("Only a 2:1 photo can be shown as a panorama."),
     }
     return messages.get(exc.field, exc.message)
-
-
-def selected_ids() -> list[int]:
-    return [int(v) for v in request.form.getlist("media_ids") if v.isdigit() and len(v) < 10]
 
 
 @bp.route("/teams/<int:team_id>/media/bulk", methods=["POST"])
