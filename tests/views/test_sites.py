@@ -224,3 +224,18 @@ def test_a_stale_edit_is_refused_and_offers_to_reload(app, client, auth, make):
     )
     assert response.status_code == 303
     assert get_site(app, site.id) is not None
+
+
+def test_the_api_takes_theme_keys_and_answers_labels(app, client, auth, make):
+    team = themed_team(make, app)
+    auth.login(make.user(team, Role.EDITOR))
+    body = {"team_id": team.id, "name": "Huerta", "lat": 36.8, "lon": 10.1}
+    refused = client.post("/api/v1/sites", json={**body, "themes": ["Local food"]})
+    assert refused.status_code == 422
+    assert "Unknown theme" in str(refused.json)
+    made = client.post("/api/v1/sites?lang=en", json={**body, "themes": ["local-food"]})
+    assert made.status_code == 201
+    assert made.json["themes"] == ["local-food"]
+    assert made.json["theme_labels"] == ["Local food"]
+    shown = client.get(f"/api/v1/sites/{made.json['id']}?lang=ar").json
+    assert shown["theme_labels"] == ["Alimentación local"]  # the team's first language
