@@ -33,6 +33,8 @@ from .library import store_upload
 from .library import update_item
 from .processing import process_media_item
 from .sites import create_site
+from .team_settings import add_theme
+from .team_settings import set_map_view
 from .teams import create_team
 from .tours import add_stop
 from .tours import create_tour
@@ -40,6 +42,21 @@ from .tours import update_tour
 
 DEMO_TEAM = "Demo · Sevilla"
 DEMO_SLUG = "sevilla-solidaria"
+
+# The demo team's theme list: the English label (what STOPS name) and the Spanish one.
+THEMES = {
+    "community garden": "huerto comunitario",
+    "commons": "bienes comunes",
+    "local food": "alimentación local",
+    "short supply chains": "circuitos cortos",
+    "public space": "espacio público",
+    "cooperative": "cooperativa",
+    "crafts": "artesanía",
+    "heritage": "patrimonio",
+    "tourism": "turismo",
+    "environment": "medio ambiente",
+    "care": "cuidados",
+}
 
 # Real places in Seville; the stories are illustrative.
 STOPS = [
@@ -209,6 +226,7 @@ def create_demo() -> Tour:
     team = db.session.scalar(select(Team).where(Team.name == DEMO_TEAM))
     if team is None:
         team = create_team(DEMO_TEAM, "ES", ["es", "en"])
+        set_map_view(team, 37.3891, -5.9845, 13)
     photos = [
         store_demo_file(
             team, draw_photo(spec["name"]["es"], spec["colour"], index), f"demo-{index + 1}.jpg"
@@ -226,13 +244,15 @@ def create_demo() -> Tour:
         },
         languages=["es", "en"],
     )
+    have = {theme["labels"].get("en"): theme["key"] for theme in team.themes}
+    keys = {en: have.get(en) or add_theme(team, {"en": en, "es": es}) for en, es in THEMES.items()}
     for index, (spec, photo) in enumerate(zip(STOPS, photos, strict=True)):
         site = create_site(
             team,
             name=spec["name"],
             lat=spec["lat"],
             lon=spec["lon"],
-            themes=spec["themes"],
+            themes=[keys[theme] for theme in spec["themes"]],
             visibility=SiteVisibility.PUBLIC,
             description={"es": spec["narrative"]["es"].split(".")[0] + "."},
         )

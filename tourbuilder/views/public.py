@@ -312,7 +312,7 @@ def site(site_id: int):
         lon=lon,
         title=site.text("name", lang),
         lang=site.text_language("name", lang) or "",
-        subtitle=" · ".join(site.themes or []),
+        subtitle=" · ".join(site.theme_labels(lang)),
         extra={"approximate": not exact},
     )
     labels = {
