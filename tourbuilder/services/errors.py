@@ -83,6 +83,8 @@ def translate(message: str) -> str:
     from flask_babel import gettext
 
     return gettext(message) if has_request_context() else message
+
+
 class StaleVersion(Conflict):
     """The client's ``version`` of ``obj`` is not the current one: someone changed it since
     (409). The API answers with the current representation beside the error."""
