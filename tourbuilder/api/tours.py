@@ -84,6 +84,9 @@ class StopFields(Schema):
     title = schemas.Translated(max_length=200)
     narrative = schemas.Translated(max_length=50_000, metadata={"description": "Markdown"})
     presenter_notes = schemas.Translated(max_length=20_000)
+    discussion_prompts = schemas.Translated(
+        max_length=20_000, metadata={"description": "Questions for a workshop, one a line"}
+    )
     zoom = schemas.Whole(allow_none=True, validate=validate.Range(min=0, max=22))
     layout = schemas.Text(validate=validate.Length(max=40))
     media_ids = fields.List(
@@ -122,6 +125,9 @@ class StopSchema(Schema):
     presenter_notes = fields.Dict(
         metadata={"description": "Only for those who may present the tour"}
     )
+    discussion_prompts = fields.Dict(
+        metadata={"description": "Only for those who may present the tour"}
+    )
     zoom = fields.Integer(allow_none=True)
     layout = fields.String()
     media_ids = fields.Function(lambda stop: [link.media_id for link in stop.media_links])
@@ -130,6 +136,7 @@ class StopSchema(Schema):
     def hide_presenter_notes(self, data, stop, **kwargs):
         if not stop.tour.can_present(current_user):
             data.pop("presenter_notes", None)
+            data.pop("discussion_prompts", None)
         return data
 
 

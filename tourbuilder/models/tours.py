@@ -119,7 +119,9 @@ class Tour(Timestamps, Translatable, db.Model):
 
 
 class Stop(Timestamps, Translatable, db.Model):
-    """One step of a tour: a site (or a place of its own), its story and its media."""
+    """One step of a tour: a site (or a place of its own), its story and its media, and
+    for workshops its presenter notes and discussion prompts (shown to those who may
+    present the tour)."""
 
     __table_args__ = (
         CheckConstraint("lat IS NULL OR (lat >= -90 AND lat <= 90)", name="lat_range"),
@@ -137,6 +139,8 @@ class Stop(Timestamps, Translatable, db.Model):
     title: Mapped[dict] = translated_column()
     narrative: Mapped[dict] = translated_column()
     presenter_notes: Mapped[dict] = translated_column()
+    #: questions a facilitator asks the group at this stop in a workshop
+    discussion_prompts: Mapped[dict] = translated_column()
     zoom: Mapped[int | None] = mapped_column(Integer, default=None)
     layout: Mapped[str] = mapped_column(String(40), default="")
 

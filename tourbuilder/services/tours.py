@@ -35,7 +35,7 @@ from .sites import team_site
 
 SLUG_MAX = 80
 TOUR_TEXTS = ("title", "summary")
-STOP_TEXTS = ("title", "narrative", "presenter_notes")
+STOP_TEXTS = ("title", "narrative", "presenter_notes", "discussion_prompts")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -259,7 +259,7 @@ def add_stop(tour: Tour, **fields) -> Stop:
     :raise InvalidValue: a site or media item of another team, or half a coordinate pair.
     """
     lock_tour(tour)
-    stop = Stop(title={}, narrative={}, presenter_notes={})
+    stop = Stop(title={}, narrative={}, presenter_notes={}, discussion_prompts={})
     tour.stops.append(stop)
     try:
         _set_stop_fields(stop, fields, new=True)

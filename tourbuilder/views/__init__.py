@@ -4,6 +4,7 @@
 def init_app(app) -> None:
     from . import account
     from . import auth
+    from . import editor
     from . import library
     from . import media
     from . import public
@@ -15,3 +16,4 @@ def init_app(app) -> None:
     app.register_blueprint(media.bp)
     app.register_blueprint(library.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(editor.bp)
