@@ -11,7 +11,7 @@ from tourbuilder.models import TourVisibility
 
 
 def editor_data(html: str) -> dict:
-    found = re.search(r'<script type="application/json" id="tour-editor-data">(.*?)</script>', html, re.S)
+    found = re.search(r'id="tour-editor-data">(.*?)</script>', html, re.S)
     return json.loads(found[1])
 
 
