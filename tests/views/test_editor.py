@@ -86,6 +86,7 @@ def test_the_team_and_tour_pages_link_the_editor_for_editors_only(client, auth, 
     assert link not in client.get(f"/tours/{world['public'].slug}").get_data(as_text=True)
     auth.login(world["facilitator"])
     assert link not in client.get(f"/tours/{world['public'].slug}").get_data(as_text=True)
+    auth.logout()
     auth.login(world["editor"])
     assert link in client.get(f"/tours/{world['public'].slug}").get_data(as_text=True)
     assert link in client.get(f"/teams/{world['team'].id}").get_data(as_text=True)
@@ -98,7 +99,8 @@ def test_markdown_preview_is_sanitised_as_published(client, auth, world):
     assert response.status_code == 200
     html = response.json["html"]
     assert "<strong>Huerto</strong>" in html
-    assert "<script" not in html and "javascript:" not in html
+    assert "&lt;script&gt;" in html and "<script" not in html  # shown, never run
+    assert 'href="javascript' not in html
     assert '<a href="https://e.org" rel="nofollow noopener">ok</a>' in html
 
 
@@ -118,7 +120,7 @@ def test_coordinates_are_read_by_the_server(client, q, status, lat):
     response = client.get("/api/v1/coordinates", query_string={"q": q})
     assert response.status_code == status
     if lat is None:
-        assert "latitude" in response.json["errors"]["query"]["q"][0]
+        assert "latitude" in response.json["errors"]["query"]["q"][0].lower()
     else:
         assert response.json["lat"] == pytest.approx(lat)
 

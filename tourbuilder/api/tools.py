@@ -65,7 +65,10 @@ class Coordinates(MethodView):
         """Read a typed latitude and longitude: ``37.3891, -5.9845`` or
         ``37°23'21"N 5°59'4"W`` (422 naming ``q`` when it is not a pair in range)."""
         try:
-            lat, lon = parse_position(args["q"])
+            position = parse_position(args["q"])
         except CoordinateError as exc:
-            field_error("q", exc.message, location="query")
+            field_error("q", str(exc.message), location="query")
+        if position is None:
+            field_error("q", "Type a latitude and a longitude.", location="query")
+        lat, lon = position
         return {"lat": lat, "lon": lon, "text": format_position(lat, lon)}

@@ -1,4 +1,19 @@
-"""HTML pages, one blueprint per area."""
+"""HTML pages, one blueprint per area, and the Jinja helpers the position picker uses."""
+
+from flask import current_app
+
+from .. import maps
+from ..coordinates import format_position
+
+
+def map_tiles() -> maps.TileSettings:
+    """The basemap (``TILE_URL``...) for maps drawn in the browser (the position picker)."""
+    return maps.TileSettings.from_config(current_app.config)
+
+
+def position_text(value) -> str:
+    """A ``(lat, lon)`` pair as the picker's text field shows it."""
+    return format_position(*value) if value else ""
 
 
 def init_app(app) -> None:
@@ -17,3 +32,5 @@ def init_app(app) -> None:
     app.register_blueprint(library.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(editor.bp)
+    app.add_template_global(map_tiles)
+    app.add_template_filter(position_text)
