@@ -133,5 +133,12 @@ class PasswordForm(Form):
 
 
 class TokenForm(Form):
+    """Its fields are prefixed (``token-name``): it shares the account page with the profile
+    form, whose ``name`` is the person's name."""
+
     name = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Create a token"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "token")
+        super().__init__(*args, **kwargs)

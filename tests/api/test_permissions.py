@@ -226,7 +226,15 @@ def tour_cases(visibility: str) -> list:
             write(200),
             stop,
         ),
-        (f"stop-delete-{visibility}", "DELETE", stop, None, write(204), stop),
+        (f"stop-delete-{visibility}", "DELETE", stop, None, write(200), stop),
+        (
+            f"stops-restore-{visibility}",
+            "POST",
+            lambda w: f"{tour(w)}/stops/restore",
+            lambda w: {"json": {"position": 0, "title": "Plaza", "lat": 37.4, "lon": -6.0}},
+            write(201),
+            lambda w: f"{tour(w)}/stops",
+        ),
     ]
 
 

@@ -144,3 +144,26 @@ def test_two_to_one_photo_becomes_a_panorama_when_the_author_says_so(app, client
     client.post(f"/teams/{team.id}/media/{other}", data={"as_panorama": "1"})
     with app.app_context():
         assert db.session.get(MediaItem, other).kind.value == "photo"
+
+
+@pytest.mark.parametrize(("interface", "direction"), [("en", "ltr"), ("ar", "rtl")])
+def test_typed_title_is_in_the_interface_language(
+    app, client, team_with_media, interface, direction
+):
+    """A title typed on an English interface is English, even for a team that writes
+    Arabic first: stored under "en" and shown left to right."""
+    team, _, ids = team_with_media
+    with app.app_context():
+        db.session.get(type(team), team.id).languages = ["ar", "en"]
+        db.session.commit()
+    response = client.post(
+        f"/teams/{team.id}/media/tour?lang={interface}",
+        data={"media_ids": [str(i) for i in ids], "title": "Market walk"},
+    )
+    slug = re.search(r"/tours/([\w-]+)", response.headers["Location"]).group(1)
+    with app.app_context():
+        tour = db.session.scalars(db.select(Tour).filter_by(slug=slug)).one()
+        assert tour.title == {interface: "Market walk"}
+        assert tour.languages == ["ar", "en"]
+    page = client.get(f"/tours/{slug}?lang=en").get_data(as_text=True)
+    assert f'lang="{interface}" dir="{direction}">Market walk</h1>' in page

@@ -18,6 +18,7 @@ from .base import StrEnum
 from .base import Timestamps
 from .base import Translatable
 from .base import translated_column
+from .base import Versioned
 from .teams import can_edit_team_content
 from .teams import is_team_member
 from .teams import Team
@@ -32,7 +33,7 @@ class SiteVisibility(StrEnum):
     PUBLIC = "public"
 
 
-class Site(Timestamps, Translatable, db.Model):
+class Site(Timestamps, Translatable, Versioned, db.Model):
     """A transformative project, shown as a place on the map; it can appear in many tours.
 
     =============  =========  ==========  ===========  ======  ==========  ==========

@@ -74,3 +74,16 @@ class PublishError(Conflict):
 
     def errors(self) -> dict:
         return {"visibility": self.problems}
+
+
+class StaleVersion(Conflict):
+    """The client's ``version`` of ``obj`` is not the current one: someone changed it since
+    (409). The API answers with the current representation beside the error."""
+
+    def __init__(self, obj):
+        super().__init__(
+            "version",
+            "Someone else changed this since you loaded it. Look at the current version, "
+            "then make your change again.",
+        )
+        self.obj = obj

@@ -20,6 +20,7 @@ from ..text import set_translated
 from .errors import Conflict
 from .errors import InvalidValue
 from .errors import NotFound
+from .versions import bump
 
 TEXTS = ("name", "description")
 
@@ -78,8 +79,12 @@ def create_site(team: Team, **fields) -> Site:
     return site
 
 
-def update_site(site: Site, **fields) -> Site:
-    """Set a site's fields; a translated field sets the languages given ("" removes one)."""
+def update_site(site: Site, version: int | None = None, **fields) -> Site:
+    """Set a site's fields; a translated field sets the languages given ("" removes one).
+
+    :raise StaleVersion: ``version`` is given and not the site's current one.
+    """
+    bump(site, version)
     set_translated(site, fields, TEXTS, site.team.default_language, required=("name",))
     for name, value in fields.items():
         setattr(site, name, value)
@@ -87,11 +92,13 @@ def update_site(site: Site, **fields) -> Site:
     return site
 
 
-def delete_site(site: Site) -> None:
+def delete_site(site: Site, version: int | None = None) -> None:
     """Delete a site.
 
+    :raise StaleVersion: ``version`` is given and not the site's current one.
     :raise Conflict: a published tour has a stop placed only by this site.
     """
+    bump(site, version)
     needed = db.session.scalars(
         select(Tour.slug)
         .join(Stop, Stop.tour_id == Tour.id)

@@ -16,6 +16,7 @@ from flask_login import current_user
 from flask_login import login_required
 
 from ..extensions import db
+from ..i18n import current_language
 from ..models import MediaItem
 from ..models.teams import can_edit_team_content
 from ..services import commit
@@ -37,6 +38,17 @@ def get_item(team_id: int, item_id: int, edit: bool = False) -> MediaItem:
     if edit and not item.can_edit(current_user):
         abort(403)
     return item
+
+
+def form_version() -> int | None:
+    """The ``version`` a form was made with (its hidden field), or None (a form without
+    one: the change is not checked). :raise 400: a value that is not a version."""
+    value = request.form.get("version")
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or len(value) > 10:
+        abort(400)
+    return int(value)
 
 
 @bp.route("/teams/<int:team_id>/media")
@@ -66,7 +78,7 @@ def update(team_id: int, item_id: int):
         fields.update(lat=None, lon=None)
     if request.form.get("as_panorama"):
         fields["as_panorama"] = True
-    library.update_item(item, **fields)
+    library.update_item(item, form_version(), **fields)
     commit()
     flash(_("Saved."), "info")
     return redirect(url_for(".media", team_id=team_id, _anchor=f"item-{item.id}")), 303
@@ -84,7 +96,7 @@ def draft_tour(team_id: int):
     if not items:
         flash(_("Select the photos and videos the tour should show."), "error")
         return redirect(url_for(".media", team_id=team.id)), 303
-    tour, unplaced = tour_from_media(team, items, title)
+    tour, unplaced = tour_from_media(team, items, title, current_language())
     if tour is None:
         flash(_("None of the selected items has a position, so no tour was made."), "error")
         return redirect(url_for(".media", team_id=team.id)), 303
