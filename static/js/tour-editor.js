@@ -59,6 +59,7 @@
       if (key === "tour") { ed.tour = fresh(key, obj); TE.tourSaved(); return; }
       const i = ed.stops.findIndex((stop) => stop.id === obj.id);
       if (i >= 0) { ed.stops[i] = fresh(key, obj); }
+      ed.followTour(obj);
       refreshStop(obj.id);
     },
     conflict: (key, sent, error) => TE.showConflict(key, sent, error),
@@ -192,15 +193,39 @@
 
   function mergeStops(stops) {
     ed.stops = stops.map((stop) => fresh(ed.keyOf(stop.id), stop));
+    stops.forEach(ed.followTour);
   }
 
-  async function reorder(ids, from, to) {
+  // Adding, deleting and reordering stops count in the tour's version: keep it current,
+  // so the next change to the tour's own fields is not taken for a stale one.
+  ed.followTour = function (stop) {
+    if (ed.tour && stop && stop.tour_version !== undefined && stop.tour_version > (ed.tour.version || 0)) {
+      ed.tour.version = stop.tour_version;
+    }
+  };
+
+  // Changes to the list of stops go one after the other: each is sent with the tour's
+  // version the one before it brought back.
+  let listChanges = Promise.resolve();
+  ed.inTurn = function (work) {
+    const turn = listChanges.then(work, work);
+    listChanges = turn.catch(() => null);
+    return turn;
+  };
+
+  function reorder(ids, from, to) {
     const byId = new Map(ed.stops.map((stop) => [stop.id, stop]));
     ed.stops = ids.map((id) => byId.get(id));
     ed.renderStops();
     TE.announce(TE.fill(S.moved, { from: from, to: to }));
+    return ed.inTurn(sendOrder);
+  }
+
+  async function sendOrder() {
+    const ids = ed.stops.map((stop) => stop.id);
     try {
-      mergeStops(await TE.api("PUT", data.urls.order, ids));
+      const body = ed.tour.version === undefined ? ids : { stop_ids: ids, version: ed.tour.version };
+      mergeStops(await TE.api("PUT", data.urls.order, body));
       ed.updateMap();
     } catch (error) {
       ed.saver.hooks.status("refused", TE.errorMessage(error));
@@ -236,12 +261,13 @@
   async function addStop(body, quiet) {
     let created;
     try {
-      created = await TE.api("POST", data.urls.stops, body);
+      created = await ed.inTurn(() => TE.api("POST", data.urls.stops, body));
     } catch (error) {
       ed.saver.hooks.status(error.status ? "refused" : "offline", TE.errorMessage(error));
       return null;
     }
     ed.stops.push(created);
+    ed.followTour(created);
     select(created.id);
     if (!quiet) { TE.announce(TE.fill(S.added, { number: ed.stops.length })); }
     return created;
@@ -265,8 +291,10 @@
     const key = ed.keyOf(id);
     const kept = ed.saver.pending(key);
     ed.saver.drop(key);
+    let deleted;
     try {
-      await TE.api("DELETE", ed.stopUrl(id));
+      deleted = await ed.inTurn(() => TE.api("DELETE", ed.stopUrl(id),
+        stop.version === undefined ? undefined : { version: stop.version }));
     } catch (error) {
       ed.saver.hooks.status(error.status ? "refused" : "offline", TE.errorMessage(error));
       Object.keys(kept).forEach((field) => ed.saver.set(key, ed.stopUrl(id), field, kept[field]));
@@ -277,11 +305,31 @@
     ed.renderStops();
     const next = list.querySelector(".stop-toggle") || document.getElementById("add-stop-heading");
     if (next) { next.focus(); }
-    showToast(TE.fill(S.deleted, { number: i + 1 }), S.undo, () => restoreStop(stop, i));
+    ed.followTour(deleted);
+    showToast(TE.fill(S.deleted, { number: i + 1 }), S.undo, () => restoreStop(deleted || stop, i));
   }
 
-  // Undo: the stop made again with everything it had, back at its place.
+  // Undo: the server puts the stop back as DELETE described it, at its place, with its id.
   async function restoreStop(stop, index) {
+    if (stop && stop.position !== undefined) {
+      let restored;
+      try {
+        restored = await ed.inTurn(() => TE.api("POST", data.urls.stops + "/restore", stop));
+      } catch (error) {
+        ed.saver.hooks.status(error.status ? "refused" : "offline", TE.errorMessage(error));
+        return;
+      }
+      mergeStops(await TE.api("GET", data.urls.stops));
+      ed.followTour(restored);
+      select(restored.id);
+      TE.announce(S.restored);
+      return;
+    }
+    await recreateStop(stop, index);
+  }
+
+  // Without the server's undo: the stop made again with everything it had.
+  async function recreateStop(stop, index) {
     const body = { title: stop.title, narrative: stop.narrative,
       presenter_notes: stop.presenter_notes || {}, discussion_prompts: stop.discussion_prompts || {},
       media_ids: stop.media_ids || [] };

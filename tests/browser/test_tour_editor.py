@@ -310,3 +310,43 @@ def test_typed_coordinates_move_the_stop(new_page, live_server, editor, tour):
     wait_saved(page)
     stop = stops_of(live_server, tour["id"])[0]
     assert (stop["lat"], stop["lon"]) == pytest.approx((37.389167, -5.984444), abs=1e-6)
+
+
+def test_a_stale_edit_shows_both_versions_and_keeps_the_chosen_one(
+    new_page, live_server, editor, tour
+):
+    mine = new_page()
+    sign_in(mine, editor)
+    open_editor(mine, tour)
+    add_from_map(mine)
+    title = ".stop-body input[data-field=title][lang=en]"
+    mine.fill(title, "Bakery")
+    wait_saved(mine)
+    # someone else, in another browser, renames the stop meanwhile
+    theirs = new_page()
+    sign_in(theirs, editor)
+    open_editor(theirs, tour)
+    theirs.click(".stop-toggle")
+    theirs.fill(title, "Community bakery")
+    wait_saved(theirs)
+    # the first browser's next change was based on the old version: refused, compared
+    mine.fill(title, "Bakery of the neighbourhood")
+    dialog = mine.locator("#conflict-dialog[open]")
+    dialog.wait_for()
+    assert dialog.locator(".conflict-text.theirs").inner_text() == "Community bakery"
+    assert dialog.locator(".conflict-text.yours").inner_text() == "Bakery of the neighbourhood"
+    stop_id = stops_of(live_server, tour["id"])[0]["id"]
+    expected_refusal(mine, f"/api/v1/tours/{tour['id']}/stops/{stop_id}", 409)
+    assert stops_of(live_server, tour["id"])[0]["title"] == {"en": "Community bakery"}
+    dialog.locator(".keep-mine").click()
+    wait_saved(mine)
+    assert stops_of(live_server, tour["id"])[0]["title"] == {"en": "Bakery of the neighbourhood"}
+    # and the other way: the second browser is now stale, and takes the first one's text
+    theirs.fill(title, "Old bakery")
+    dialog = theirs.locator("#conflict-dialog[open]")
+    dialog.wait_for()
+    dialog.locator(".reload-theirs").click()
+    wait_saved(theirs)
+    expected_refusal(theirs, f"/api/v1/tours/{tour['id']}/stops/{stop_id}", 409)
+    assert theirs.input_value(title) == "Bakery of the neighbourhood"
+    assert stops_of(live_server, tour["id"])[0]["title"] == {"en": "Bakery of the neighbourhood"}
