@@ -177,6 +177,20 @@ CASES = [
 ]
 
 
+CASES += [
+    # editing helpers: they change nothing; the preview is for people signed in
+    (
+        "markdown-preview",
+        "POST",
+        lambda w: "/markdown",
+        lambda w: {"json": {"text": "**hi**"}},
+        row(401, 200, 200, 200, 200, 200),
+        None,
+    ),
+    ("coordinates", "GET", lambda w: "/coordinates?q=37.39,-5.98", None, same(200), None),
+]
+
+
 def tour_cases(visibility: str) -> list:
     """Every tour and stop endpoint, for a tour of ``visibility`` of team A."""
     seen_by_all = visibility in ("public", "unlisted")
