@@ -66,7 +66,8 @@ def test_every_page_runs_no_inline_code_but_the_nonced_map(client, auth, make):
     anonymous = ["/", f"/tours/{tour.slug}", f"/sites/{site.id}", "/login", "/nowhere"]
     responses = {path: client.get(path) for path in anonymous}
     auth.login(admin)
-    for path in ["/dashboard", f"/teams/{team.id}", f"/teams/{team.id}/media", "/account"]:
+    pages = ["/dashboard", f"/teams/{team.id}", f"/teams/{team.id}/media", "/account"]
+    for path in [*pages, f"/tours/{tour.slug}/edit"]:
         responses[path] = client.get(path)
     # the pages that show a link or a token once
     invitation = client.post(f"/teams/{team.id}/invitations", data={"role": "editor"})
