@@ -191,7 +191,7 @@
       texts(stop, key, "presenter_notes", S.presenter_notes, true, 3, 20000),
       texts(stop, key, "discussion_prompts", S.discussion_prompts, true, 3, 20000),
     ]);
-    preview(stop);
+    setTimeout(() => preview(stop), 0);  // once the body is on the page
     return body;
   };
 })();

@@ -350,3 +350,48 @@ def test_a_stale_edit_shows_both_versions_and_keeps_the_chosen_one(
     expected_refusal(theirs, f"/api/v1/tours/{tour['id']}/stops/{stop_id}", 409)
     assert theirs.input_value(title) == "Bakery of the neighbourhood"
     assert stops_of(live_server, tour["id"])[0]["title"] == {"en": "Bakery of the neighbourhood"}
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SIZES = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
+
+
+@pytest.mark.parametrize(
+    ("lang", "size"),
+    [
+        ("en", "1366x768"),
+        ("en", "390x844"),
+        ("en", "1920x1080"),
+        ("ar", "1366x768"),
+        ("ar", "390x844"),
+    ],
+)
+def test_editor_screenshots(new_page, live_server, editor, lang, size):
+    """The demo tour in the editor, its second stop open, for docs/screenshots (looked at
+    by people; the test checks the layout holds: no sideways scrolling, map in view)."""
+    with live_server.app.app_context():
+        demo = db.session.scalar(
+            select(Tour).where(Tour.team_id == editor["team_id"], Tour.visibility == "public")
+        )
+        slug, stop_id = demo.slug, demo.stops[1].id
+    width, height = SIZES[size]
+    page = new_page(viewport={"width": width, "height": height})
+    sign_in(page, editor)
+    page.goto(f"/tours/{slug}/edit?lang={lang}#stop-{stop_id}")
+    page.wait_for_selector("#tour-editor.is-ready")
+    page.wait_for_selector(f"#stop-{stop_id}.is-selected .narrative-preview p")
+    if lang == "ar":
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.locator("#save-status").inner_text() != SAVED
+        # people type in their interface language, not the team's first one (Spanish)
+        assert page.input_value(".writing-language") == "ar"
+        assert page.locator(".stop-body input[data-field=title]").first.get_attribute("lang") == "ar"
+    if width < 900:  # phones: the map above the list, from the top of the page
+        page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_timeout(600)  # the map's fly-to and tiles
+    overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(overflow) <= 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"tour-editor-{lang}-{size}.png"), scale="css")
+    # back in English for the next test of this browser session
+    page.goto("/dashboard?lang=en")
