@@ -385,7 +385,8 @@ def test_editor_screenshots(new_page, live_server, editor, lang, size):
         assert page.locator("#save-status").inner_text() != SAVED
         # people type in their interface language, not the team's first one (Spanish)
         assert page.input_value(".writing-language") == "ar"
-        assert page.locator(".stop-body input[data-field=title]").first.get_attribute("lang") == "ar"
+        first_title = page.locator(".stop-body input[data-field=title]").first
+        assert first_title.get_attribute("lang") == "ar"
     if width < 900:  # phones: the map above the list, from the top of the page
         page.evaluate("() => window.scrollTo(0, 0)")
     page.wait_for_timeout(600)  # the map's fly-to and tiles
