@@ -19,6 +19,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
+from werkzeug.routing import BuildError
 
 from .. import maps
 from ..i18n import current_language
@@ -96,12 +97,28 @@ def editor_data(tour: Tour) -> dict:
     }
 
 
+def optional_url(endpoint: str, **values) -> str:
+    """The address of a page another part of the app provides (importing stops, exporting
+    the tour), or ``""`` where that part is not installed."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return ""
+
+
 @bp.route("/tours/<slug>/edit")
 @login_required
 def edit(slug: str):
     tour = get_editable_tour(slug)
+    links = {
+        "import": optional_url("tour_files.import_page", team_id=tour.team_id, tour_id=tour.id),
+        "export": optional_url("Exchange.TourExport", tour_id=tour.id, format="zip"),
+    }
     return render_template(
-        "tours/editor.html", tour=tour, data=maps.json_for_script(editor_data(tour))
+        "tours/editor.html",
+        tour=tour,
+        links=links,
+        data=maps.json_for_script(editor_data(tour)),
     )
 
 
