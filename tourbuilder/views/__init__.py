@@ -7,6 +7,7 @@ def init_app(app) -> None:
     from . import library
     from . import media
     from . import public
+    from . import publishing
     from . import teams
 
     app.register_blueprint(public.bp)
@@ -15,3 +16,4 @@ def init_app(app) -> None:
     app.register_blueprint(media.bp)
     app.register_blueprint(library.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(publishing.bp)
