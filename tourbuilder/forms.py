@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField
+from wtforms import HiddenField
 from wtforms import PasswordField
+from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
@@ -18,7 +20,9 @@ from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
 from .labels import choices
+from .labels import describe
 from .models import Role
+from .models import TourVisibility
 from .services.accounts import check_new_password
 from .services.errors import InvalidValue
 from .text import clean_text
@@ -142,3 +146,21 @@ class TokenForm(Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "token")
         super().__init__(*args, **kwargs)
+
+
+class PublishForm(Form):
+    """The tour's publishing page: publish the draft (to an audience), discard its changes,
+    or unpublish; ``version`` is the tour's version the page was drawn with."""
+
+    visibility = RadioField(
+        _l("Who sees the published tour"),
+        choices=lambda: [
+            (str(v), describe(v))
+            for v in (TourVisibility.PUBLIC, TourVisibility.UNLISTED, TourVisibility.WORKSHOP)
+        ],
+        default=str(TourVisibility.PUBLIC),
+    )
+    version = HiddenField()
+    publish = SubmitField(_l("Publish changes"))
+    discard = SubmitField(_l("Discard changes"))
+    unpublish = SubmitField(_l("Unpublish"))

@@ -12,6 +12,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from . import media
+from . import publishing
 from . import schemas
 from . import sites
 from . import teams
@@ -20,7 +21,7 @@ from . import tours
 from . import uploads
 
 PREFIX = "/api/v1"
-BLUEPRINTS = (teams.blp, sites.blp, tours.blp, media.blp, tools.blp)
+BLUEPRINTS = (teams.blp, sites.blp, tours.blp, publishing.blp, media.blp, tools.blp)
 
 
 class JSONProvider(DefaultJSONProvider):

@@ -18,7 +18,9 @@ from ..models import Stop
 from ..models import Tour
 from ..models import TourVisibility
 from ..services import commit
+from ..services import publishing
 from ..services import tours as domain
+from ..services.errors import NotFound
 from ..text import render_markdown
 from . import schemas
 from .common import body_version
@@ -85,6 +87,10 @@ class TourSchema(Schema):
     published_at = fields.DateTime(allow_none=True)
     cover_id = fields.Integer(allow_none=True)
     stop_ids = fields.Function(lambda tour: [stop.id for stop in tour.stops])
+    has_unpublished_changes = fields.Function(
+        publishing.has_unpublished_changes,
+        metadata={"description": "The draft differs from the published version (team only)"},
+    )
     url = fields.Function(lambda tour: f"/tours/{tour.slug}")
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -92,6 +98,20 @@ class TourSchema(Schema):
 
 class TourFilterArgs(schemas.TeamFilterArgs):
     visibility = fields.Enum(TourVisibility, by_value=True)
+
+
+class ShownArgs(schemas.LangArgs):
+    published = schemas.QueryFlag(
+        metadata={"description": "The published version, as the public sees it (for the team)"}
+    )
+
+
+def shown(tour: Tour, args: dict | None = None) -> Tour:
+    """The tour as the caller sees it: the draft for its team, else the published version.
+
+    :raise NotFound: nothing the caller may see (no published version).
+    """
+    return publishing.shown_tour(tour, current_user, (args or {}).get("published", False))
 
 
 class StopFields(Schema):
@@ -187,7 +207,12 @@ class Tours(MethodView):
             query = query.where(Tour.team_id == args["team_id"])
         if "visibility" in args:
             query = query.where(Tour.visibility == args["visibility"])
-        return paginate(query.order_by(Tour.id), pagination_parameters)
+        page = paginate(query.order_by(Tour.id), pagination_parameters)
+        shown_tours = (
+            tour if tour.sees_draft(current_user) else publishing.published_view(tour)
+            for tour in page
+        )
+        return [tour for tour in shown_tours if tour is not None]
 
     @blp.arguments(TourCreate)
     @blp.response(201, TourSchema)
@@ -197,19 +222,22 @@ class Tours(MethodView):
     def post(self, data):
         """Create a tour (editors of the team); the slug is made from the title if absent."""
         team = team_for_new_content(data.pop("team_id"))
+        visibility = data.pop("visibility", None)
         tour = domain.create_tour(team, **data)
+        if visibility is not None:
+            publishing.change_visibility(tour, visibility, by=current_user)
         commit()
         return tour
 
 
 @blp.route("/tours/<int:tour_id>")
 class TourById(MethodView):
-    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.arguments(ShownArgs, location="query")
     @blp.response(200, TourSchema)
     @blp.alt_response(404, description="No such tour, or one you may not see")
     def get(self, args, tour_id):
-        """Show a tour."""
-        return load_or_404(Tour, tour_id)
+        """Show a tour: its draft to its team, its published version to everyone else."""
+        return shown(load_or_404(Tour, tour_id), args)
 
     @blp.arguments(TourFields)
     @blp.response(200, TourSchema)
@@ -218,9 +246,13 @@ class TourById(MethodView):
     @blp.alt_response(404, description="No such tour, or one you may not see")
     @blp.alt_response(409, schema=VersionConflict, description="Stale version, or checks failed")
     def patch(self, data, tour_id):
-        """Change a tour. Publishing (``public``, ``unlisted``) runs the publish checks."""
+        """Change a tour's draft. A new ``visibility`` publishes the draft to it (the publish
+        check runs; ``draft`` unpublishes); the current one changes nothing."""
         tour = load_or_404(Tour, tour_id, "edit")
+        visibility = data.pop("visibility", None)
         domain.update_tour(tour, **data)
+        if visibility is not None:
+            publishing.change_visibility(tour, visibility, by=current_user)
         commit()
         return tour
 
@@ -240,12 +272,13 @@ class TourById(MethodView):
 
 @blp.route("/tours/<int:tour_id>/stops")
 class Stops(MethodView):
-    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.arguments(ShownArgs, location="query")
     @blp.response(200, StopSchema(many=True))
     @blp.alt_response(404, description="No such tour, or one you may not see")
     def get(self, args, tour_id):
-        """List a tour's stops in order (not paginated)."""
-        return load_or_404(Tour, tour_id).stops
+        """List a tour's stops in order (not paginated): the draft's for its team, the
+        published version's for everyone else."""
+        return shown(load_or_404(Tour, tour_id), args).stops
 
     @blp.arguments(StopCreate)
     @blp.response(201, StopSchema)
@@ -315,12 +348,17 @@ class StopOrder(MethodView):
 
 @blp.route("/tours/<int:tour_id>/stops/<int:stop_id>")
 class StopById(MethodView):
-    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.arguments(ShownArgs, location="query")
     @blp.response(200, StopSchema)
     @blp.alt_response(404, description="No such stop, or a tour you may not see")
     def get(self, args, tour_id, stop_id):
-        """Show a stop; presenter notes only for those who may present the tour."""
-        return domain.tour_stop(load_or_404(Tour, tour_id), stop_id)
+        """Show a stop (of the draft for the team, else of the published version);
+        presenter notes only for those who may present the tour."""
+        tour = shown(load_or_404(Tour, tour_id), args)
+        stop = next((stop for stop in tour.stops if stop.id == stop_id), None)
+        if stop is None:
+            raise NotFound(None, f"No stop with id {stop_id} in this tour.")
+        return stop
 
     @blp.arguments(StopFields)
     @blp.response(200, StopSchema)

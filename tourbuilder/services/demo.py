@@ -26,6 +26,7 @@ from ..models import TourVisibility
 from .library import store_upload
 from .library import update_item
 from .processing import process_media_item
+from .publishing import publish
 from .sites import create_site
 from .teams import create_team
 from .tours import add_stop
@@ -235,5 +236,6 @@ def create_demo() -> Tour:
             zoom=16,
             media_ids=[photo.id],
         )
-    update_tour(tour, cover_id=photos[0].id, visibility=TourVisibility.PUBLIC)
+    update_tour(tour, cover_id=photos[0].id)
+    publish(tour, TourVisibility.PUBLIC)
     return tour

@@ -23,6 +23,7 @@ def init_app(app) -> None:
     from . import library
     from . import media
     from . import public
+    from . import publishing
     from . import teams
 
     app.register_blueprint(public.bp)
@@ -34,3 +35,4 @@ def init_app(app) -> None:
     app.register_blueprint(editor.bp)
     app.add_template_global(map_tiles)
     app.add_template_filter(position_text)
+    app.register_blueprint(publishing.bp)

@@ -12,6 +12,7 @@ from flask import abort
 from flask import Blueprint
 from flask import current_app
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,6 +28,7 @@ from ..models import Site
 from ..models import Stop
 from ..models import TourVisibility
 from ..services import library
+from ..services import publishing
 from ..services import tours
 from ..services.sites import public_sites
 from ..text import render_markdown
@@ -179,14 +181,18 @@ def home():
             "cover": shown_photos([tour.cover], current_user)[:1],
             "stops": len(tour.stops),
         }
-        for tour in tours.public_tours()
+        for tour in publishing.public_tours()
     ]
     return render_template("public/home.html", cards=cards, parts=parts, site_count=len(sites))
 
 
 @bp.route("/tours/<slug>")
 def tour(slug: str):
-    tour = tours.viewable_tour(slug, current_user)
+    """A tour: its published version, or for its team the draft (a preview with a banner;
+    ``?version=published`` shows the team what the public sees)."""
+    draft = tours.viewable_tour(slug, current_user)
+    as_public = request.args.get("version") == "published"
+    tour = publishing.shown_tour(draft, current_user, published=as_public)
     lang = current_language()
     stops, markers = [], []
     for number, stop in enumerate(tour.stops, start=1):
@@ -212,8 +218,22 @@ def tour(slug: str):
         tour=tour,
         stops=stops,
         parts=parts,
-        noindex=tour.visibility is not TourVisibility.PUBLIC,
+        noindex=tour.visibility is not TourVisibility.PUBLIC or tour is draft,
+        preview=preview_banner(draft, tour),
     )
+
+
+def preview_banner(draft, shown) -> dict | None:
+    """What the team is looking at (the draft or the published version) and whether they
+    differ; None for the public."""
+    if not draft.sees_draft(current_user):
+        return None
+    return {
+        "draft": shown is draft,
+        "published": draft.publication is not None,
+        "changes": publishing.has_unpublished_changes(draft),
+        "can_edit": draft.can_edit(current_user),
+    }
 
 
 def stop_view(stop: Stop, number: int, lang: str) -> dict:
@@ -257,6 +277,6 @@ def site(site_id: int):
         exact=exact,
         description=Markup(render_markdown(site.text("description", lang))),
         photos=shown_media(library.site_media(site), current_user),
-        tours=tours.public_tours(at_site=site),
+        tours=publishing.public_tours(at_site=site),
         website=safe_website(site.website),
     )
