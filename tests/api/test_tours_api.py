@@ -198,6 +198,19 @@ def test_deleting_a_site_a_published_tour_needs_is_409(api, world):
     assert response.status_code == 409
 
 
+def test_deleting_a_site_the_published_version_needs_is_409(api, world):
+    """The draft no longer stops there, but what the public sees still does."""
+    tour = world.tours["public"].id
+    stop = world.stop_ids["public"][0]
+    url = f"{V1}/tours/{tour}/stops/{stop}"
+    api.patch("editor", url, json={"lat": None, "lon": None, "site_id": world.public_site.id})
+    published = api.post("editor", f"{V1}/tours/{tour}/publish", json={"visibility": "public"})
+    assert published.status_code == 200
+    api.patch("editor", url, json={"lat": 37.0, "lon": -6.0, "site_id": None})
+    response = api.delete("editor", f"{V1}/sites/{world.public_site.id}")
+    assert response.status_code == 409 and world.tours["public"].slug in response.json["message"]
+
+
 def test_geojson_public_sites_only_rounded_and_cacheable(app, api, world):
     hostile = '<img src=x onerror=alert(1)>"\\'
     api.patch("editor", f"{V1}/sites/{world.public_site.id}", json={"name": {"es": hostile}})
