@@ -138,3 +138,16 @@ def test_discussion_prompts_are_translated_and_for_presenters_only(client, auth,
     assert client.get(url).json["discussion_prompts"] == {"ar": prompts["ar"]}
     auth.logout()
     assert "discussion_prompts" not in client.get(url).json  # the public reads the tour
+
+
+def test_discussion_prompts_come_back_when_changes_are_discarded(client, auth, world):
+    tour = world["tour"]
+    auth.login(world["editor"])
+    stop_id = client.get(f"/api/v1/tours/{tour.id}/stops").json[0]["id"]
+    url = f"/api/v1/tours/{tour.id}/stops/{stop_id}"
+    client.patch(url, json={"discussion_prompts": {"es": "¿Quién riega?"}})
+    published = client.post(f"/api/v1/tours/{tour.id}/publish", json={"visibility": "public"})
+    assert published.status_code == 200, published.json
+    client.patch(url, json={"discussion_prompts": {"es": "Otra pregunta"}})
+    assert client.post(f"/api/v1/tours/{tour.id}/discard", json={}).status_code == 200
+    assert client.get(url).json["discussion_prompts"] == {"es": "¿Quién riega?"}

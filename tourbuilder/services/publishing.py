@@ -39,7 +39,12 @@ from .tours import lock_tour
 from .versions import bump
 
 TOUR_FIELDS = ("title", "summary", "theme", "languages", "cover_id")
-STOP_FIELDS = ("site_id", "lat", "lon", "title", "narrative", "presenter_notes", "zoom", "layout")
+STOP_FIELDS = (
+    "site_id", "lat", "lon", "title", "narrative", "presenter_notes", "discussion_prompts",
+    "zoom", "layout",
+)  # fmt: skip
+#: Fields documents published before they existed lack: read as these.
+STOP_DEFAULTS = {"discussion_prompts": {}}
 
 
 def _plain(value):
@@ -169,13 +174,13 @@ def _restored_stop(tour: Tour, stop: Stop | None, entry: dict) -> Stop:
     if stop is not None and stop_document(stop) == entry:
         return stop
     if stop is None:
-        stop = Stop(title={}, narrative={}, presenter_notes={})
+        stop = Stop(title={}, narrative={}, presenter_notes={}, discussion_prompts={})
         if db.session.get(Stop, entry["id"]) is None:
             stop.id = entry["id"]
     else:
         bump(stop)
     for name in STOP_FIELDS:
-        setattr(stop, name, _plain(entry[name]))
+        setattr(stop, name, _plain(entry.get(name, STOP_DEFAULTS.get(name))))
     site = db.session.get(Site, entry["site_id"]) if entry["site_id"] else None
     stop.site = site if site is not None and site.team_id == tour.team_id else None
     items = [_team_item(tour, media_id) for media_id in entry["media_ids"]]
@@ -221,7 +226,7 @@ def published_view(tour: Tour) -> Tour | None:
 
 
 def _view_stop(tour: Tour, entry: dict, position: int) -> Stop:
-    fields = {name: _plain(entry[name]) for name in STOP_FIELDS}
+    fields = {name: _plain(entry.get(name, STOP_DEFAULTS.get(name))) for name in STOP_FIELDS}
     stop = Stop(id=entry["id"], tour_id=tour.id, position=position, **fields)
     site = db.session.get(Site, entry["site_id"]) if entry["site_id"] else None
     stop.site = site if site is not None and site.team_id == tour.team_id else None
