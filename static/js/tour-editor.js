@@ -56,6 +56,7 @@
   ed.saver = new TE.Saver("tb-tour-editor:" + data.tour_id, {
     version: (key) => { const obj = ed.entity(key); return obj ? obj.version : undefined; },
     saved: (key, obj) => {
+      TE.checkSoon();
       if (key === "tour") { ed.tour = fresh(key, obj); TE.tourSaved(); return; }
       const i = ed.stops.findIndex((stop) => stop.id === obj.id);
       if (i >= 0) { ed.stops[i] = fresh(key, obj); }
@@ -210,7 +211,19 @@
   ed.inTurn = function (work) {
     const turn = listChanges.then(work, work);
     listChanges = turn.catch(() => null);
+    turn.then(() => TE.checkSoon(), () => null);
     return turn;
+  };
+
+  // The tour and its stops afresh from the server (after publishing or discarding).
+  ed.reload = async function () {
+    const loaded = await Promise.all([TE.api("GET", data.urls.tour), TE.api("GET", data.urls.stops)]);
+    ed.tour = fresh("tour", loaded[0]);
+    mergeStops(loaded[1]);
+    if (ed.selected !== null && !ed.stopById(ed.selected)) { ed.selected = null; }
+    TE.tourSaved();
+    TE.renderTour();
+    ed.renderStops();
   };
 
   function reorder(ids, from, to) {
@@ -351,6 +364,8 @@
   function showHash() {
     const match = /^#stop-(\d+)$/.exec(window.location.hash);
     if (match && ed.stopById(Number(match[1]))) { select(Number(match[1]), true); }
+    const field = /^#tour-([a-z_]+)$/.exec(window.location.hash);
+    if (field) { TE.showTourField(field[1]); }
   }
   window.addEventListener("hashchange", showHash);
 
@@ -386,6 +401,7 @@
     TE.renderAdd();
     ed.renderStops();
     showHash();
+    TE.check();
     root.classList.add("is-ready");
   }
   start();

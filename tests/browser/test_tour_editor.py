@@ -396,3 +396,42 @@ def test_editor_screenshots(new_page, live_server, editor, lang, size):
     page.screenshot(path=str(SCREENSHOTS / f"tour-editor-{lang}-{size}.png"), scale="css")
     # back in English for the next test of this browser session
     page.goto("/dashboard?lang=en")
+
+
+def test_the_publish_check_links_to_each_fix_and_publishes_changes(
+    new_page, live_server, editor, tour
+):
+    with live_server.app.app_context():
+        stop = tours.add_stop(db.session.get(Tour, tour["id"]))  # no place yet
+        commit()
+        stop_id = stop.id
+    page = new_page()
+    sign_in(page, editor)
+    open_editor(page, tour)
+    link = page.locator(".publish-panel .problem[data-code=stop_without_place] a")
+    link.click()
+    page.wait_for_selector(f"#stop-{stop_id}.is-selected")
+    assert page.evaluate("() => document.activeElement.id") == f"stop-{stop_id}"
+    page.click(".place-on-map")
+    box = page.locator("#editor-map").bounding_box()
+    page.mouse.click(box["x"] + 250, box["y"] + 250)
+    link.wait_for(state="detached")
+    # the title has no Spanish yet, though the tour is in Spanish too: its link opens it
+    page.click(".publish-panel .problem[data-code=title_translation_missing] a")
+    assert page.evaluate("() => document.activeElement.dataset.field") == "title"
+    page.select_option(".translation-language", "es")
+    page.fill("#tour-fields input[data-field=title][lang=es]", "Prueba del editor")
+    page.wait_for_selector(".publish-panel .publish-ok")
+    page.select_option(".tour-visibility", "public")
+    page.wait_for_selector(".publish-panel .publish-status")
+    wait_saved(page)
+    page.fill(".stop-body input[data-field=title][lang=en]", "Changed after publishing")
+    page.wait_for_selector(".publish-changes")
+    page.click(".publish-changes")
+    page.wait_for_selector(".publish-changes", state="detached")
+    with live_server.app.app_context():
+        from tourbuilder.services import publishing
+
+        published = db.session.get(Tour, tour["id"])
+        assert published.visibility == "public"
+        assert not publishing.has_unpublished_changes(published)

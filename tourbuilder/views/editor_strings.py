@@ -88,6 +88,17 @@ def editor_strings() -> dict:
         "translation": _("Translation beside it"),
         "none": _("None"),
         "missing": _("Not translated yet: people see the {language} text."),
+        # publishing (the words of the publishing page)
+        "publishing": _("Publishing"),
+        "before_publishing": _("Before publishing"),
+        "nothing_to_fix": _("Nothing to fix: the tour can be published."),
+        "not_published": _("Not published yet: only your team sees this tour."),
+        "unpublished_changes": _("The draft has changes the public does not see yet."),
+        "same_as_published": _("The draft is the same as the published version."),
+        "publish_changes": _("Publish changes"),
+        "discard_changes": _("Discard changes"),
+        "published": _("Published."),
+        "discarded": _("The draft is back to the published version."),
         # conflicts
         "conflict": _("Someone else changed this while you were editing"),
         "conflict_intro": _("Compare, then keep one version."),
