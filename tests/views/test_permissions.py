@@ -164,6 +164,17 @@ CASES = [
         lambda w: {"data": {"media_ids": [str(w.item)], "title": "Walk"}},
         members_who_edit(303),
     ),
+    # the tour editor: a public tour's editor is 403 to those who see the tour, a draft's
+    # 404 to those who may not see it
+    (
+        "editor-public",
+        "GET",
+        lambda w: f"/tours/{w.public_tour}/edit",
+        None,
+        row(302, 403, 403, 200, 200, 200),
+    ),
+    ("editor-draft", "GET", lambda w: f"/tours/{w.draft_tour}/edit", None, members_who_edit(200)),
+    ("new-tour", "POST", lambda w: f"/teams/{w.team}/tours/new", None, members_who_edit(303)),
     ("account", "GET", lambda w: "/account", None, SIGNED_IN),
     (
         "account-profile",
