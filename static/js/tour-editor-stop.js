@@ -114,8 +114,10 @@
     }, { className: "stop-site" });
     const coordId = TE.uid("coords");
     const own = stop.lat !== null && stop.lat !== undefined;
+    const shown = ed.position(stop);
     const coords = el("input", { id: coordId, className: "coordinates", dir: "ltr", inputmode: "text",
       autocomplete: "off", value: own ? stop.lat + ", " + stop.lon : "",
+      placeholder: !own && shown ? shown.lat + ", " + shown.lon : null,
       "aria-describedby": coordId + "-msg" });
     const message = el("p", { className: "hint coords-message", id: coordId + "-msg", role: "status",
       text: ed.position(stop) ? "" : S.no_position });
