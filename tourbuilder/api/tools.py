@@ -51,6 +51,7 @@ class MarkdownPreview(MethodView):
     @blp.arguments(MarkdownIn)
     @blp.response(200, MarkdownOut)
     @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Never: anyone signed in may preview")
     def post(self, data):
         """Render a narrative as a published page shows it (raw HTML off, then sanitised)."""
         require_user()
