@@ -436,3 +436,40 @@ def test_the_publish_check_links_to_each_fix_and_publishes_changes(
         published = db.session.get(Tour, tour["id"])
         assert published.visibility == "unlisted"
         assert not publishing.has_unpublished_changes(published)
+
+
+def test_tour_settings_languages_fallback_cover_and_a_dragged_marker(
+    new_page, live_server, editor, tour
+):
+    page = new_page()
+    sign_in(page, editor)
+    open_editor(page, tour)
+    page.click(".add-from-library summary")
+    page.check(f".pick-media[value='{editor['photo_id']}']")
+    page.click(".add-from-library .button")
+    page.wait_for_selector(".editor-stop.is-selected")
+    # drag the selected stop's marker: its own place follows
+    marker = page.locator(".leaflet-marker-icon.tb-stop-marker").bounding_box()
+    x, y = marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y + 30, steps=8)
+    page.mouse.up()
+    wait_saved(page)
+    moved = stops_of(live_server, tour["id"])[0]
+    assert (moved["lat"], moved["lon"]) != pytest.approx((37.746765, -119.529883), abs=1e-5)
+    assert page.input_value(".coordinates") == f"{moved['lat']}, {moved['lon']}"
+    # the tour: Arabic joins its languages and becomes the fallback; the cover is the photo
+    page.click("#tour-settings summary")
+    page.check(".tour-languages input[value=ar]")
+    page.select_option(".tour-fallback", "ar")
+    page.select_option(".writing-language", "ar")
+    page.fill("#tour-fields input[data-field=title][lang=ar]", "جولة التجربة")
+    page.select_option(".tour-cover", str(editor["photo_id"]))
+    wait_saved(page)
+    assert page.locator("#editor-heading").inner_text() == "جولة التجربة"
+    with live_server.app.app_context():
+        saved = db.session.get(Tour, tour["id"])
+        assert saved.languages[0] == "ar" and set(saved.languages) == {"ar", "en", "es"}
+        assert saved.title["ar"] == "جولة التجربة" and saved.title["en"].startswith("Editor")
+        assert saved.cover_id == editor["photo_id"]
