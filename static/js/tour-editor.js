@@ -238,7 +238,16 @@
     const ids = ed.stops.map((stop) => stop.id);
     try {
       const body = ed.tour.version === undefined ? ids : { stop_ids: ids, version: ed.tour.version };
-      mergeStops(await TE.api("PUT", data.urls.order, body));
+      const answer = await TE.api("PUT", data.urls.order, body);
+      // the stops as saved, in the order on the page now (a later move may be waiting)
+      const byId = new Map(answer.map((stop) => [stop.id, stop]));
+      const now = ed.stops.map((stop) => stop.id);
+      if (now.every((id) => byId.has(id)) && now.length === answer.length) {
+        mergeStops(now.map((id) => byId.get(id)));
+      } else {
+        mergeStops(answer);
+        ed.renderStops();
+      }
       ed.updateMap();
     } catch (error) {
       ed.saver.hooks.status("refused", TE.errorMessage(error));
