@@ -395,7 +395,7 @@ class Factories:
                 )
             db.session.add(tour)
             db.session.flush()
-            if tour.visibility is not TourVisibility.DRAFT:
+            if TourVisibility(tour.visibility) is not TourVisibility.DRAFT:
                 self._publish(tour)
             db.session.commit()
             tour_id = tour.id

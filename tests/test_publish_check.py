@@ -9,6 +9,7 @@ from tourbuilder.models import Consent
 from tourbuilder.models import MediaItem
 from tourbuilder.models import MediaKind
 from tourbuilder.models import MediaStatus
+from tourbuilder.models import Role
 from tourbuilder.models import StopMedia
 from tourbuilder.models import Tour
 from tourbuilder.services.publish_check import publish_problems
@@ -101,8 +102,6 @@ def test_missing_title_translation_in_a_declared_language(app, make):
 
 
 def test_messages_are_in_the_interface_language(app, client, make, auth):
-    from tourbuilder.models import Role
-
     team = make.team()
     tour = make.tour(team, stops=0, visibility="draft")
     auth.login(make.user(team, Role.EDITOR))

@@ -9,6 +9,8 @@ from tourbuilder.extensions import db
 from tourbuilder.models import Consent
 from tourbuilder.models import MediaItem
 from tourbuilder.models import MediaStatus
+from tourbuilder.models import Stop
+from tourbuilder.models import StopMedia
 from tourbuilder.models import Tour
 from tourbuilder.models import TourPublication
 from tourbuilder.models.tours import media_visible_to
@@ -147,3 +149,26 @@ def test_publishing_to_each_audience(api, world, visibility):
     anon = api.get("anon", url)
     assert anon.status_code == (404 if visibility == "workshop" else 200)
     assert api.post("editor", f"{url}/publish", json={"visibility": "draft"}).status_code == 422
+
+
+def test_showing_the_published_version_writes_nothing(app, api, client, world):
+    """The published view is made of objects outside the session: reading it (pages, API,
+    lists) adds no tour, stop or media link to the database."""
+    tour = world.tours["public"]
+
+    def counts():
+        with app.app_context():
+            return [
+                db.session.scalar(db.select(db.func.count()).select_from(model))
+                for model in (Tour, TourPublication, Stop, StopMedia)
+            ]
+
+    before = counts()
+    api.get("anon", f"{V1}/tours")
+    api.get("anon", f"{V1}/tours/{tour.id}/stops")
+    client.get(f"/tours/{tour.slug}")
+    client.get("/")
+    client.get(f"/sites/{world.public_site.id}")
+    api.post("editor", f"{V1}/tours/{world.tours['draft'].id}/stops", json={"title": "x"})
+    after = counts()
+    assert after[:2] == before[:2] and after[2] == before[2] + 1 and after[3] == before[3]

@@ -56,14 +56,10 @@ class PublishConflict(VersionConflict):
 
 
 class PublishBody(Schema):
-    visibility = fields.Enum(
-        TourVisibility,
-        by_value=True,
+    visibility = fields.String(
         required=True,
-        validate=validate.OneOf(
-            [TourVisibility.PUBLIC, TourVisibility.UNLISTED, TourVisibility.WORKSHOP]
-        ),
-        metadata={"enum": ["public", "unlisted", "workshop"]},
+        validate=validate.OneOf(["public", "unlisted", "workshop"]),
+        metadata={"description": "Who sees the published version (draft: unpublish)"},
     )
     version = schemas.Version()
 

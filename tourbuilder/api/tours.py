@@ -6,7 +6,6 @@ from flask import jsonify
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
-from marshmallow import EXCLUDE
 from marshmallow import fields
 from marshmallow import post_dump
 from marshmallow import Schema
@@ -393,13 +392,14 @@ class StopById(MethodView):
         return jsonify(deleted)
 
 
-class StopRestore(StopFields):
-    """A deleted stop to put back: the body ``DELETE`` answered (read-only fields in it are
-    ignored), or any stop fields with ``position``."""
+class RestoredLocation(Schema):
+    lat = schemas.Latitude()
+    lon = schemas.Longitude()
 
-    class Meta:
-        unknown = EXCLUDE
-        exclude = ("version",)
+
+class StopRestore(StopFields):
+    """A deleted stop to put back: the body ``DELETE`` answered (its read-only fields are
+    accepted and ignored), or any stop fields with ``position``."""
 
     id = schemas.Id(metadata={"description": "Kept when the id is still free"})
     position = schemas.Whole(
@@ -407,6 +407,20 @@ class StopRestore(StopFields):
         validate=validate.Range(min=0, max=MAX_STOPS),
         metadata={"description": "0 is the first place; past the end puts it last"},
     )
+    # what DELETE answered besides the stop's fields: accepted, ignored
+    version = schemas.Whole(allow_none=True, metadata={"description": "Ignored"})
+    tour_id = schemas.Whole(allow_none=True, metadata={"description": "Ignored"})
+    tour_version = schemas.Whole(allow_none=True, metadata={"description": "Ignored"})
+    location = fields.Nested(RestoredLocation, allow_none=True, metadata={"description": "Ignored"})
+    title_text = schemas.Text(allow_none=True, metadata={"description": "Ignored"})
+    narrative_text = schemas.Text(allow_none=True, metadata={"description": "Ignored"})
+    narrative_html = schemas.Text(allow_none=True, metadata={"description": "Ignored"})
+
+
+RESTORE_IGNORED = (
+    "version", "tour_id", "tour_version", "location", "title_text", "narrative_text",
+    "narrative_html",
+)  # fmt: skip
 
 
 @blp.route("/tours/<int:tour_id>/stops/restore")
@@ -420,6 +434,8 @@ class StopRestoreView(MethodView):
         """Undo a stop's deletion: put it back at its position with its texts, place,
         site and media (those still in the team)."""
         tour = load_or_404(Tour, tour_id, "edit")
+        for name in RESTORE_IGNORED:
+            data.pop(name, None)
         stop = domain.restore_stop(tour, data.pop("position"), data.pop("id", None), **data)
         commit()
         return stop

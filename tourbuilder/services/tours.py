@@ -286,7 +286,7 @@ def restore_stop(tour: Tour, position: int, stop_id: int | None = None, **fields
     A site or media items deleted or moved to another team since are left out, so an
     undo never fails on what it cannot bring back. Counts in the tour's version.
 
-    :raise InvalidValue: half a coordinate pair.
+    :raise InvalidValue: half a coordinate pair, or a media item listed twice.
     """
     lock_tour(tour, change=True)
     team_id = tour.team.id
@@ -294,7 +294,9 @@ def restore_stop(tour: Tour, position: int, stop_id: int | None = None, **fields
         site = db.session.get(Site, fields["site_id"])
         fields["site_id"] = site.id if site is not None and site.team_id == team_id else None
     if "media_ids" in fields:
-        wanted = list(dict.fromkeys(fields["media_ids"]))
+        wanted = fields["media_ids"]
+        if len(set(wanted)) != len(wanted):
+            raise InvalidValue("media_ids", "A media item is listed twice.")
         kept = {item.id for item in team_media_among(tour.team, wanted)}
         fields["media_ids"] = [media_id for media_id in wanted if media_id in kept]
     stop = Stop(title={}, narrative={}, presenter_notes={}, discussion_prompts={})
