@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from tourbuilder.extensions import db
+from tourbuilder.models import Site
 from tourbuilder.models import Stop
 from tourbuilder.models import Tour
 
@@ -105,3 +106,24 @@ def test_simultaneous_adds_deletes_and_edits_keep_positions_whole(app, live, wor
     assert all(status in (200, 404) for status in statuses[16:])  # edited, or deleted first
     stored = stored_order(app, tour_id)
     assert [position for position, _ in stored] == list(range(STOPS))
+
+
+@pytest.mark.parametrize("kind", ["stop", "tour", "site"])
+def test_simultaneous_changes_with_the_same_version_one_wins_the_rest_are_409(
+    app, live, world, tour, kind
+):
+    """Editors who all loaded version 1 and save at once: the database lets one through."""
+    tour_id, stop_ids = tour
+    path, field, model, ident = {
+        "stop": (f"{V1}/tours/{tour_id}/stops/{stop_ids[0]}", "title", Stop, stop_ids[0]),
+        "tour": (f"{V1}/tours/{tour_id}", "title", Tour, tour_id),
+        "site": (f"{V1}/sites/{world.draft_site.id}", "name", Site, world.draft_site.id),
+    }[kind]
+    calls = [
+        request(live, world, "PATCH", path, json={field: {"en": f"Editor {n}"}, "version": 1})
+        for n in range(8)
+    ]
+    assert sorted(at_once(calls)) == [200] + [409] * 7
+    with app.app_context():
+        obj = db.session.get(model, ident)
+        assert obj.version == 2 and getattr(obj, field)["en"].startswith("Editor ")

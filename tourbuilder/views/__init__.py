@@ -19,9 +19,11 @@ def position_text(value) -> str:
 def init_app(app) -> None:
     from . import account
     from . import auth
+    from . import editor
     from . import library
     from . import media
     from . import public
+    from . import publishing
     from . import sites
     from . import team_settings
     from . import teams
@@ -38,5 +40,7 @@ def init_app(app) -> None:
     app.register_blueprint(tour_files.bp)
     app.register_blueprint(sites.bp)
     app.register_blueprint(team_settings.bp)
+    app.register_blueprint(editor.bp)
     app.add_template_global(map_tiles)
     app.add_template_filter(position_text)
+    app.register_blueprint(publishing.bp)
