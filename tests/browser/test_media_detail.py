@@ -60,7 +60,7 @@ def sign_in(page, email, lang="en"):
     page.goto(f"/login?lang={lang}")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
+    page.locator("main form").locator("input[type=submit], button[type=submit]").click()
     page.wait_for_url("**/dashboard")
 
 

@@ -59,7 +59,7 @@ def sign_in(page, email: str) -> None:
     page.goto("/login?lang=en")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form [type=submit]")
+    page.click("main form [type=submit]")
     page.wait_for_load_state()
 
 
