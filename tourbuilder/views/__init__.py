@@ -1,14 +1,20 @@
 """HTML pages, one blueprint per area, and the Jinja helpers the position picker uses."""
 
 from flask import current_app
+from flask import request
 
 from .. import maps
 from ..coordinates import format_position
+from ..tiles import proxy_enabled
 
 
 def map_tiles() -> maps.TileSettings:
-    """The basemap (``TILE_URL``...) for maps drawn in the browser (the position picker)."""
-    return maps.TileSettings.from_config(current_app.config)
+    """The basemap of every map a page draws (folium's, the editor's, the position
+    picker's): through the app's tile cache (``/tiles/...``) unless ``TILE_PROXY`` is off;
+    the attribution stays the tile provider's."""
+    config = current_app.config
+    local = request.script_root + "/tiles/{z}/{x}/{y}.png" if proxy_enabled(config) else None
+    return maps.TileSettings.from_config(config, local)
 
 
 def position_text(value) -> str:

@@ -31,6 +31,7 @@ from ..services import commit
 from ..services import library
 from ..services import tours
 from ..services.sites import team_sites
+from . import map_tiles
 from .editor_strings import editor_strings
 from .teams import get_team
 
@@ -72,7 +73,7 @@ def site_entry(site) -> dict:
 def editor_data(tour: Tour) -> dict:
     """Everything the editor's script starts from."""
     config = current_app.config
-    tiles = maps.TileSettings.from_config(config)
+    tiles = map_tiles()
     languages = dict(config["LANGUAGES"])
     for code in tour.languages or []:
         languages.setdefault(code, code)

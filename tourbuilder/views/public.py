@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from flask import abort
 from flask import Blueprint
-from flask import current_app
 from flask import g
 from flask import render_template
 from flask import request
@@ -34,7 +33,7 @@ from ..services import publishing
 from ..services import site_map
 from ..services import tours
 from ..text import render_markdown
-from ..tiles import proxy_enabled
+from . import map_tiles
 
 bp = Blueprint("public", __name__)
 
@@ -161,14 +160,6 @@ def picture_of(item: MediaItem) -> dict | None:
     }
 
 
-def tiles() -> maps.TileSettings:
-    """The base map's tiles for this page: through the app's tile cache (``/tiles/...``)
-    unless ``TILE_PROXY`` is off; attribution stays the tile provider's."""
-    config = current_app.config
-    local = request.script_root + "/tiles/{z}/{x}/{y}.png" if proxy_enabled(config) else None
-    return maps.TileSettings.from_config(config, local)
-
-
 def map_notes() -> dict:
     """Words every map may show (static/js/map.js): the note over the built-in basemap."""
     return {"offline": _("Detailed map unavailable — showing a simplified map")}
@@ -210,7 +201,7 @@ def home():
             **map_notes(),
         },
     }
-    parts = maps.cluster_map(tiles(), data, static_url)
+    parts = maps.cluster_map(map_tiles(), data, static_url)
     cards = [
         {
             "tour": tour,
@@ -274,7 +265,7 @@ def tour(slug: str, number: int | None = None):
         "position": _("Stop %(num)s of %(total)s: %(title)s"),
         **map_notes(),
     }
-    parts = maps.tour_map(markers, tiles(), labels, static_url)
+    parts = maps.tour_map(markers, map_tiles(), labels, static_url)
     return render_template(
         "public/tour.html",
         tour=tour,
@@ -340,7 +331,7 @@ def site(site_id: int):
         "approximate": _("Approximate location"),
         **map_notes(),
     }
-    parts = maps.sites_map([marker], tiles(), labels, static_url)
+    parts = maps.sites_map([marker], map_tiles(), labels, static_url)
     return render_template(
         "public/site.html",
         site=site,
