@@ -22,12 +22,43 @@
   var rtl = document.documentElement.dir === "rtl";
   var state = { current: -1, moves: 0 };
   window.tourbuilderStory = state;
-  var scrolling = 0; // until then, the scroll is ours: the observer does not move the map
-  var armed = false; // the map follows scrolling once the reader has scrolled
+  var scrolling = 0; // until then, the scroll is ours: the map does not follow it
+  var target = -1; // the stop our last scroll went to
+  var settleTimer = null;
+
+  // The stop crossing the line just below the middle of the window is the current one.
+  function stopAtReadingLine() {
+    var line = window.innerHeight * 0.5;
+    for (var i = 0; i < stops.length; i++) {
+      var box = stops[i].getBoundingClientRect();
+      if (box.top <= line && box.bottom > line) return i;
+    }
+    return -1;
+  }
+
+  // Scrolling (the window's, or the story column's on wide screens: a scroll event does not
+  // bubble, hence capture): once it settles, the map follows the reader.
+  function settle() {
+    var wait = scrolling - Date.now();
+    if (wait > 0) {
+      settleTimer = setTimeout(settle, wait + 30); // after our own scroll has ended
+      return;
+    }
+    var index = stopAtReadingLine();
+    if (target >= 0 && index !== target) {
+      // a short stop we scrolled to sits at the top, the reading line in the next one
+      var top = stops[target].getBoundingClientRect().top;
+      if (top >= -5 && top < window.innerHeight * 0.5) index = target;
+    }
+    target = -1;
+    if (index >= 0) select(index, {});
+  }
+
   document.addEventListener(
-    "scroll", // the window's, or the story column's on wide screens (capture: it does not bubble)
+    "scroll",
     function () {
-      if (Date.now() >= scrolling) armed = true;
+      clearTimeout(settleTimer);
+      settleTimer = setTimeout(settle, 120);
     },
     { passive: true, capture: true }
   );
@@ -117,22 +148,6 @@
     else return;
     event.preventDefault();
   });
-
-  // Scrolling: the stop crossing the band just below the middle of the window is current.
-  if ("IntersectionObserver" in window) {
-    var observer = new IntersectionObserver(
-      function (changes) {
-        if (!armed || Date.now() < scrolling) return;
-        changes.forEach(function (change) {
-          if (change.isIntersecting) select(stops.indexOf(change.target), {});
-        });
-      },
-      { rootMargin: "-45% 0px -50% 0px" }
-    );
-    stops.forEach(function (stop) {
-      observer.observe(stop);
-    });
-  }
 
   // A marker or a stop's locate button (map.js) makes that stop current too.
   stops.forEach(function (stop, index) {
