@@ -15,6 +15,7 @@ from . import media
 from . import publishing
 from . import schemas
 from . import sites
+from . import stops  # noqa: F401  (its routes join the tours blueprint)
 from . import teams
 from . import tools
 from . import tour_exchange
