@@ -230,9 +230,11 @@ def tour_map(
     tiles: TileSettings,
     labels: dict,
     static_url: Callable[[str], str] = default_static_url,
+    **options,
 ) -> MapParts:
-    """Numbered stops joined by a line in their order (geometry only goes through folium)."""
-    m = base_map(tiles, markers)
+    """Numbered stops joined by a line in their order (geometry only goes through folium);
+    ``options`` go to ``folium.Map`` (``scroll_wheel_zoom=False`` for an embedded map)."""
+    m = base_map(tiles, markers, **options)
     if len(markers) > 1:
         folium.PolyLine(
             [[mk.lat, mk.lon] for mk in markers],

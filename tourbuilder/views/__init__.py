@@ -4,9 +4,11 @@
 def init_app(app) -> None:
     from . import account
     from . import auth
+    from . import discovery
     from . import library
     from . import media
     from . import public
+    from . import sharing
     from . import teams
 
     app.register_blueprint(public.bp)
@@ -15,3 +17,5 @@ def init_app(app) -> None:
     app.register_blueprint(media.bp)
     app.register_blueprint(library.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(sharing.bp)
+    app.register_blueprint(discovery.bp)

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from .. import derivatives
 from .. import maps
+from .. import sharing
 from ..extensions import db
 from ..i18n import current_language
 from ..models import MediaItem
@@ -213,6 +214,7 @@ def tour(slug: str):
         stops=stops,
         parts=parts,
         noindex=tour.visibility is not TourVisibility.PUBLIC,
+        share=sharing.share_context(tour, lang),
     )
 
 
