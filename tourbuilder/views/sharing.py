@@ -120,7 +120,7 @@ def stop(slug: str, number: int):
 def qr_response(payload: str, fmt: str, public: bool):
     scale = qr.PNG_SCALE
     if fmt == "png":
-        scale = request.args.get("scale", qr.PNG_SCALE, type=int)
+        scale = positive_int("scale") or qr.PNG_SCALE
         if scale not in qr.SCALE_RANGE:
             raise BadRequest("scale", _("Choose a scale from 1 to 40."), location="query")
     body = qr.svg(payload) if fmt == "svg" else qr.png(payload, scale)
