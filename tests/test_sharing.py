@@ -174,6 +174,9 @@ def test_embed_view_has_no_site_header_and_opens_the_tour_in_a_new_tab(client, m
     assert full["href"] == f"/tours/{tour.slug}"
     assert full["target"] == "_blank" and full["rel"] == "noopener"
     assert parsed.meta["robots"] == ["noindex"]
+    html = client.get(f"/tours/{tour.slug}/embed?stop=2").get_data(as_text=True)
+    data = json.loads(html.split('class="tb-map-data">')[1].split("</script>")[0])
+    assert data["start"] == 2 and len(data["markers"]) == 3  # map.js opens at stop 2
 
 
 @pytest.mark.parametrize("visibility", [TourVisibility.DRAFT, TourVisibility.WORKSHOP])

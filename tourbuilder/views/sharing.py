@@ -102,10 +102,10 @@ def embed(slug: str):
     lang = current_language()
     stops, markers = stops_of(tour, None, lang)
     labels = {"map": _("Map of the tour's stops"), "stop": _("Stop")}
-    parts = maps.tour_map(markers, tiles(), labels, static_url, scroll_wheel_zoom=False)
-    return render_template(
-        "public/embed.html", tour=tour, stops=stops, parts=parts, start=start or ""
+    parts = maps.tour_map(
+        markers, tiles(), labels, static_url, start=start, scroll_wheel_zoom=False
     )
+    return render_template("public/embed.html", tour=tour, stops=stops, parts=parts)
 
 
 @bp.route("/tours/<slug>/stops/<int:number>")
