@@ -6,6 +6,7 @@ decodes to the tour's address."""
 from __future__ import annotations
 
 import io
+import os
 import threading
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
@@ -22,6 +23,11 @@ pytestmark = pytest.mark.browser
 
 DEMO = "/tours/sevilla-solidaria"
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: ``UPDATE_DOCS_SCREENSHOTS=1 pytest tests/browser/test_sharing.py`` refreshes the
+#: screenshots under docs/ (otherwise they only go to /tmp/tb-shots).
+UPDATE_DOCS = os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1"
+PUBLIC_URL = "https://tours.example.org"
+TMP_SHOTS = Path("/tmp/tb-shots")
 REFUSED = "violates the following Content Security Policy directive: \"frame-ancestors 'none'\""
 
 
@@ -50,6 +56,21 @@ class OtherOrigin:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def docs_shot(page, name: str) -> None:
+    TMP_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(TMP_SHOTS / f"{name}.png"), scale="css")
+    if UPDATE_DOCS:
+        page.screenshot(path=str(DOCS_SHOTS / f"{name}.png"), scale="css")
+
+
+@pytest.fixture
+def public_url(live_server):
+    """The app as if deployed at PUBLIC_URL: links, snippets and QR codes use it."""
+    live_server.app.config["PUBLIC_URL"] = PUBLIC_URL
+    yield PUBLIC_URL
+    live_server.app.config["PUBLIC_URL"] = ""
 
 
 @pytest.fixture
@@ -96,13 +117,13 @@ def test_the_embed_snippet_works_on_another_origin_and_the_tour_page_is_refused(
     page.watch.errors[:] = [e for e in page.watch.errors if e not in expected]
 
 
-def test_share_panel_copies_the_link_and_the_chosen_snippet(new_page, live_server, shot):
+def test_share_panel_copies_the_link_and_the_chosen_snippet(new_page, live_server, public_url):
     page = new_page(viewport={"width": 1366, "height": 768})
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     open_share_panel(page, "en")
     page.get_by_role("button", name="Copy link").click()
     page.get_by_role("status").filter(has_text="Copied.").wait_for()
-    assert page.evaluate("navigator.clipboard.readText()") == f"{live_server.url}{DEMO}"
+    assert page.evaluate("navigator.clipboard.readText()") == f"{public_url}{DEMO}"
 
     page.get_by_label("Large").check()
     snippet = page.locator("#share-embed").input_value()
@@ -114,19 +135,21 @@ def test_share_panel_copies_the_link_and_the_chosen_snippet(new_page, live_serve
     qr = page.locator(".share-qr img")
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
     page.locator(".share-panel").scroll_into_view_if_needed()
-    shot(page, "share-panel-en-1366")
-    page.screenshot(path=str(DOCS_SHOTS / "share-panel-en-1366.png"), scale="css")
+    docs_shot(page, "share-panel-en-1366")
 
 
-def test_embed_snippet_on_an_arabic_phone(new_page, shot):
+def test_embed_snippet_on_an_arabic_phone(new_page, public_url):
     page = new_page(viewport={"width": 390, "height": 844}, locale="ar")
     open_share_panel(page, "ar")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("#share-embed").get_attribute("dir") == "ltr"  # code reads left to right
     page.locator("#share-embed").scroll_into_view_if_needed()
-    page.evaluate("document.querySelector('.tour-story').scrollBy(0, 0)")
-    shot(page, "embed-snippet-ar-390")
-    page.screenshot(path=str(DOCS_SHOTS / "embed-snippet-ar-390.png"), scale="css")
+    assert (
+        page.locator("#share-embed")
+        .input_value()
+        .startswith(f'<iframe src="{public_url}{DEMO}/embed"')
+    )
+    docs_shot(page, "embed-snippet-ar-390")
 
 
 def test_embed_starts_at_the_stop_asked_for(page):
@@ -140,7 +163,7 @@ def test_embed_starts_at_the_stop_asked_for(page):
     assert "is-active" in page.locator("#stop-4").get_attribute("class")
 
 
-def test_printed_handout_has_the_map_the_stops_and_a_qr_code_to_the_tour(page, live_server):
+def test_printed_handout_has_the_map_the_stops_and_a_qr_code_to_the_tour(page, public_url):
     page.goto(f"{DEMO}/handout?lang=en")
     page.wait_for_function(
         "() => [...document.images].every(i => i.complete && i.naturalWidth > 0)"
@@ -156,10 +179,12 @@ def test_printed_handout_has_the_map_the_stops_and_a_qr_code_to_the_tour(page, l
     document = pypdfium2.PdfDocument(pdf)
     first = document[0].render(scale=2).to_pil().convert("RGB")
     found = [barcode.text for barcode in zxingcpp.read_barcodes(first)]
-    assert found == [f"{live_server.url}{DEMO}"]
+    assert found == [f"{public_url}{DEMO}"]
     # the map: its numbered markers are in the PDF's first page (as vector text)
     first_text = document[0].get_textpage().get_text_range()
     assert all(str(n) in first_text for n in range(1, len(STOPS) + 1))
     preview = document[0].render(scale=1.1).to_pil().convert("RGB").quantize(colors=64)
-    preview.save(DOCS_SHOTS / "handout-en.png", optimize=True)
+    TMP_SHOTS.mkdir(parents=True, exist_ok=True)
+    for folder in [TMP_SHOTS] + ([DOCS_SHOTS] if UPDATE_DOCS else []):
+        preview.save(folder / "handout-en.png", optimize=True)
     document.close()
