@@ -188,3 +188,21 @@ def test_printed_handout_has_the_map_the_stops_and_a_qr_code_to_the_tour(page, p
     for folder in [TMP_SHOTS] + ([DOCS_SHOTS] if UPDATE_DOCS else []):
         preview.save(folder / "handout-en.png", optimize=True)
     document.close()
+
+
+def test_sharing_pages_work_under_the_policy(new_page):
+    from .test_content_security_policy import RECORD_VIOLATIONS
+
+    page = new_page()
+    page.context.add_init_script(RECORD_VIOLATIONS)
+    seen = {}
+    for path in (f"{DEMO}/embed?stop=2", f"{DEMO}/handout"):
+        page.goto(path)
+        page.wait_for_function("() => [...document.images].every(i => i.complete)")
+        page.wait_for_timeout(300)
+        seen[path] = page.evaluate("window.cspViolations")
+    open_share_panel(page, "en")
+    page.get_by_label("Small").check()
+    assert 'width="480"' in page.locator("#share-embed").input_value()
+    seen["share panel"] = page.evaluate("window.cspViolations")
+    assert seen == {path: [] for path in seen}
