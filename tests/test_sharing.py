@@ -228,6 +228,12 @@ def test_oembed_answers_for_a_public_tour(app, client, make):
     assert (answer["width"], answer["height"]) == (640, 480)
     small = client.get("/oembed", query_string={"url": url + "/embed", "maxwidth": "320"})
     assert (small.get_json()["width"], small.get_json()["height"]) == (320, 240)
+    stop = client.get("/oembed", query_string={"url": url + "/stops/2"}).get_json()
+    assert stop["html"].startswith(f'<iframe src="{url}/embed?stop=2"')
+    embed = client.get("/oembed", query_string={"url": url + "/embed?stop=1"}).get_json()
+    assert embed["html"].startswith(f'<iframe src="{url}/embed?stop=1"')
+    for missing in ("/stops/9", "/embed?stop=9"):
+        assert client.get("/oembed", query_string={"url": url + missing}).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -296,6 +302,8 @@ def test_qr_codes_decode_to_the_tour_and_stop_addresses(client, make):
     stop = client.get(f"/tours/{tour.slug}/stops/2/qr.png?scale=4")
     assert decode_qr(stop.data) == f"http://localhost/tours/{tour.slug}/stops/2"
     assert Image.open(io.BytesIO(stop.data)).width < Image.open(io.BytesIO(png.data)).width
+    links = [a["href"] for a in page(client, f"/tours/{tour.slug}").links if a.get("download")]
+    assert f"/tours/{tour.slug}/stops/2/qr.png" in links  # the share panel offers each stop's
     svg = client.get(f"/tours/{tour.slug}/qr.svg")
     assert svg.mimetype == "image/svg+xml"
     assert svg.data.startswith(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ')

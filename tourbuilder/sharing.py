@@ -160,8 +160,11 @@ def share_context(tour: Tour, lang: str) -> dict | None:
     return context
 
 
-def oembed_answer(tour: Tour, lang: str, maxwidth: int | None, maxheight: int | None) -> dict:
-    """The oEmbed 1.0 "rich" answer for a public tour, fitted within the limits given."""
+def oembed_answer(
+    tour: Tour, lang: str, maxwidth: int | None, maxheight: int | None, stop: int | None = None
+) -> dict:
+    """The oEmbed 1.0 "rich" answer for a public tour (opening at ``stop``), fitted within
+    the limits given."""
     width, height = EMBED_SIZES[DEFAULT_SIZE]
     if maxwidth and maxwidth < width:
         width, height = maxwidth, round(height * maxwidth / width)
@@ -175,7 +178,7 @@ def oembed_answer(tour: Tour, lang: str, maxwidth: int | None, maxheight: int | 
         "provider_url": absolute_url("public.home"),
         "title": title,
         "author_name": tour.team.name if tour.team else "",
-        "html": embed_snippet(embed_url(tour), title, width, height),
+        "html": embed_snippet(embed_url(tour, stop=stop), title, width, height),
         "width": width,
         "height": height,
         "cache_age": current_app.config["SHARE_CACHE_SECONDS"],

@@ -8,6 +8,9 @@ follow the tour page's rule (``Tour.can_view``): others get 404.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
 from flask import abort
 from flask import Blueprint
 from flask import current_app
@@ -187,7 +190,12 @@ def oembed():
     tour = db.session.scalar(db.select(Tour).where(Tour.slug == values["slug"]))
     if tour is None or not tour.is_public:
         abort(404)
-    answer = sharing.oembed_answer(tour, current_language(), maxwidth, maxheight)
+    start = values.get("number")  # a stop's address: the frame opens at that stop
+    if endpoint == "sharing.embed":
+        start = parse_qs(urlsplit(url).query).get("stop", [None])[0]
+        start = int(start) if start and start.isascii() and start.isdigit() else None
+    stop_number(tour, start)
+    answer = sharing.oembed_answer(tour, current_language(), maxwidth, maxheight, start)
     response = make_response(answer)
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.cache_control.public = True
