@@ -198,6 +198,7 @@ def oembed():
     answer = sharing.oembed_answer(tour, current_language(), maxwidth, maxheight, start)
     response = make_response(answer)
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.vary.add("Accept-Language")  # the title is in the asker's language
     response.cache_control.public = True
     response.cache_control.max_age = current_app.config["SHARE_CACHE_SECONDS"]
     return response
