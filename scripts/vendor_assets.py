@@ -35,6 +35,17 @@ COPY = {
         "LICENSE",
     ],
     "@fortawesome/fontawesome-free": ["css/all.min.css", "webfonts", "LICENSE.txt"],
+    # the home map's clustering (supercluster's UMD build includes kdbush)
+    "supercluster": ["dist/supercluster.min.js", "LICENSE"],
+    # folium's MarkerCluster plugin, for the benchmark that compares the home map with it
+    "leaflet.markercluster": [
+        "dist/leaflet.markercluster.js",
+        "dist/MarkerCluster.css",
+        "dist/MarkerCluster.Default.css",
+        "MIT-LICENCE.txt",
+    ],
+    # the 360° panorama viewer of tour and site pages (WebGL, no dependencies)
+    "pannellum": ["build/pannellum.js", "build/pannellum.css", "COPYING"],
     # the media uploader (Dashboard + tus resumable uploads) and its interface translations
     "uppy": ["dist/uppy.min.js", "dist/uppy.min.css", "LICENSE"],
     "@uppy/locales": [

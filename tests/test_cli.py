@@ -64,6 +64,14 @@ def test_demo_creates_public_tour_in_seville_once(app, runner, client):
             assert stop.media and all(m.is_publishable for m in stop.media)
         photo = tour.stops[0].media[0]
         variant = next(iter(photo.derivatives))
+        # every kind of media, made here and processed like uploads
+        shown = {m.kind: m for stop in tour.stops for m in stop.media}
+        assert set(shown) == {"photo", "video", "audio", "panorama"}
+        video = shown["video"]
+        assert {"captions-es.vtt", "captions-en.vtt"} <= set(video.derivatives)
+        assert any(name.startswith("poster") for name in video.derivatives)
+        assert shown["panorama"].details["panorama"]["horizontal_coverage"] == 360.0
+        assert "audio.m4a" in shown["audio"].derivatives
     assert client.get(f"/media/{photo.id}/{variant}").status_code == 200
     assert runner.invoke(args=["demo", "--if-empty"]).output.startswith("Demo skipped")
     runner.invoke(args=["demo"])

@@ -230,3 +230,29 @@ def test_every_source_string_is_in_the_template():
         )
     }
     assert found - template_ids() == set()
+
+
+@pytest.mark.parametrize(
+    ("accept", "query", "offered", "expected"),
+    [
+        # A Greek reader whose browser also accepts English gets English, not Spanish.
+        ("el-GR,el;q=0.9,en;q=0.8", "", ["es", "en"], "en"),
+        # The browser's order wins over the tour's order.
+        ("fr,pt;q=0.9,es;q=0.8", "", ["es", "pt"], "pt"),
+        # Nothing the reader accepts: the tour's fallback.
+        ("el", "", ["es", "en"], "es"),
+        # The interface language chosen in the menu comes first.
+        ("el,en;q=0.8", "lang=ar", ["en", "ar"], "ar"),
+        # The reader's explicit choice among the tour's languages comes before everything.
+        ("ar", "content=en", ["en", "ar"], "en"),
+        # A choice the tour does not offer is ignored.
+        ("en", "content=zz", ["es", "en"], "en"),
+        # Regional variants read their base language.
+        ("pt-BR", "", ["es", "pt"], "pt"),
+    ],
+)
+def test_content_language_follows_the_reader(app, accept, query, offered, expected):
+    from tourbuilder.i18n import content_language
+
+    with app.test_request_context(f"/tours/x?{query}", headers={"Accept-Language": accept}):
+        assert content_language(offered, offered[0]) == expected

@@ -14,9 +14,9 @@ def test_clean_orphans_dry_run_then_for_real(app, runner, make):
     with app.app_context():
         storage = get_storage()
         from tourbuilder.services.demo import draw_photo
-        from tourbuilder.services.demo import store_demo_photo
+        from tourbuilder.services.demo import store_demo_file
 
-        item = store_demo_photo(db.session.merge(team), draw_photo("x", (10, 20, 30), 1), "x.jpg")
+        item = store_demo_file(db.session.merge(team), draw_photo("x", (10, 20, 30), 1), "x.jpg")
         db.session.commit()
         kept = [item.original_key, *(e["key"] for e in item.derivatives.values())]
         storage.save("derived/999/640.webp", io.BytesIO(b"left behind"))

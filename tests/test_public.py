@@ -105,8 +105,8 @@ def test_home_lists_only_public_tours_and_sites(client, make):
     assert "Tour public" in html
     for hidden in ("Tour unlisted", "Tour workshop", "Tour draft", "Draft site"):
         assert hidden not in html
-    titles = [m["title"] for m in map_data(html)["markers"]]
-    assert titles == ["Shown site"]
+    layer = client.get(map_data(html)["layer"]).json  # the points the home map clusters
+    assert [f["properties"]["name"] for f in layer["features"]] == ["Shown site"]
 
 
 def test_only_unlisted_tours_ask_not_to_be_indexed(client, make):
@@ -125,8 +125,7 @@ def test_pages_use_local_assets_only(client, make):
     for url in ("/", f"/tours/{tour.slug}", f"/sites/{site.id}"):
         html = client.get(url).get_data(as_text=True)
         found = set(re.findall(r"https?://[^\s\"'<>\\]+", html))
-        # absolute links to this site itself: canonical, preview tags, share panel
-        found = {url for url in found if not url.startswith("http://localhost/")}
+        found = {u for u in found if not u.startswith("http://localhost/")}  # its own pages
         assert found <= {"http://127.0.0.1:9/{z}/{x}/{y}.png",
                          "https://www.openstreetmap.org/copyright"}, url  # fmt: skip
         assert "/static/vendor/leaflet/dist/leaflet.js" in html
@@ -160,7 +159,11 @@ def test_hostile_titles_are_escaped_everywhere(app, client, make):
         assert "<script>alert" not in html, url
         assert "<img src=x" not in html, url
         assert "&lt;/script&gt;&lt;script&gt;alert(2)" in html or url == "/?lang=en"
-        titles = [m["title"] for m in map_data(html)["markers"]]
+        if url == "/?lang=en":  # the home map's points come from the layer, as JSON
+            layer = client.get(map_data(html)["layer"]).json
+            titles = [f["properties"]["name"] for f in layer["features"]]
+        else:
+            titles = [m["title"] for m in map_data(html)["markers"]]
         assert HOSTILE in titles, url
     html = client.get(f"/tours/{tour.slug}?lang=en").get_data(as_text=True)
     assert "<strong>bold</strong>" in html
@@ -237,7 +240,11 @@ def test_approximate_sites_are_rounded_for_non_editors(client, make, actors, aut
     else:
         actors(actor)
     expected = (37.123456, -5.987654) if exact else (37.12, -5.99)
-    for url in ("/", f"/sites/{site.id}", f"/tours/{tour.slug}"):
+    # the map of every project is one public layer, the same for everyone: always rounded
+    layer = client.get(map_data(client.get("/").get_data(as_text=True))["layer"]).json
+    ((lon, lat),) = [f["geometry"]["coordinates"] for f in layer["features"]]
+    assert (lat, lon) == (37.12, -5.99)
+    for url in (f"/sites/{site.id}", f"/tours/{tour.slug}"):
         html = client.get(url).get_data(as_text=True)
         (marker,) = [m for m in map_data(html)["markers"]]
         assert (marker["lat"], marker["lon"]) == expected, url
@@ -254,3 +261,25 @@ def test_arabic_pages_are_right_to_left(client, make):
     # Spanish text on an Arabic page keeps its own direction
     html = client.get(f"/tours/{tour.slug}?lang=ar").get_data(as_text=True)
     assert 'lang="es" dir="ltr"' in html
+
+
+def test_public_pages_link_their_other_languages(client, make):
+    tour = make.tour(make.team())
+    html = client.get(f"/tours/{tour.slug}?lang=el").get_data(as_text=True)
+    for code in ("en", "es", "ar", "el", "pt", "fr", "ca"):
+        assert f'hreflang="{code}" href="http://localhost/tours/{tour.slug}?lang={code}"' in html
+    assert f'hreflang="x-default" href="http://localhost/tours/{tour.slug}"' in html
+    missing = client.get("/tours/nowhere?lang=el").get_data(as_text=True)
+    assert "hreflang" not in missing  # an error page has no other versions
+
+
+@pytest.mark.parametrize("lang", ["ar", "el"])
+def test_error_pages_speak_the_readers_language(client, lang):
+    from tests.test_i18n import po_path
+    from tests.test_i18n import read_catalogue
+
+    catalogue = read_catalogue(po_path(lang), lang)
+    html = client.get(f"/tours/nowhere?lang={lang}").get_data(as_text=True)
+    assert "Not Found" not in html and "Not found" not in html
+    assert catalogue.get("Not found").string in html
+    assert catalogue.get("There is nothing here, or it is not shared with you.").string in html

@@ -156,11 +156,19 @@ def token_create_command(email, name):
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only when the database has no tour yet.")
+@click.option(
+    "--sites",
+    type=click.IntRange(0, 1_000_000),
+    default=0,
+    help="Also add this many synthetic public sites around the Mediterranean, with three "
+    "public tours through them (for trying the map at scale).",
+)
 @with_appcontext
-def demo_command(if_empty):
+def demo_command(if_empty, sites):
     """Create the demo team and its public tour of Seville (photos generated here)."""
     from .models import Tour
     from .services.demo import create_demo
+    from .services.demo_sites import add_synthetic_sites
 
     if if_empty and db.session.scalar(select(Tour.id).limit(1)) is not None:
         click.echo("Demo skipped: the database already has tours.")
@@ -168,6 +176,10 @@ def demo_command(if_empty):
     tour = create_demo()
     commit()
     click.echo(f"Demo tour ready: /tours/{tour.slug} ({len(tour.stops)} stops).")
+    if sites:
+        add_synthetic_sites(sites)
+        commit()
+        click.echo(f"Added {sites} synthetic public sites.")
 
 
 @click.command("import")

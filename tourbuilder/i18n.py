@@ -6,6 +6,7 @@ signed-in user's preference, the browser's ``Accept-Language``, the default.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import current_app
@@ -37,6 +38,31 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def content_language(offered: Sequence[str], fallback: str) -> str:
+    """The language to show content written in ``offered`` languages in.
+
+    In order: the reader's explicit choice (``?content=xx``, remembered in the session),
+    the interface language, then each language the browser accepts in its order of
+    preference, then ``fallback``. A Greek reader whose browser also accepts English gets a
+    tour's English text, not the tour's first language. Regional variants match their
+    base language (``en-GB`` reads ``en``).
+    """
+    offered = [lang for lang in offered if lang]
+    if not offered:
+        return fallback
+    asked = request.args.get("content")
+    if asked in offered:
+        session["content_lang"] = asked
+        return asked
+    candidates = [session.get("content_lang"), str(get_locale() or "")]
+    candidates += [lang for lang, _quality in request.accept_languages]
+    for candidate in candidates:
+        base = (candidate or "").replace("_", "-").split("-")[0].lower()
+        if base in offered:
+            return base
+    return fallback if fallback in offered else offered[0]
 
 
 def current_language() -> str:

@@ -8,6 +8,9 @@ views use :func:`choices`.
 
 from __future__ import annotations
 
+from babel import Locale
+from babel import UnknownLocaleError
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .models import Consent
@@ -73,6 +76,76 @@ def choices(enum_class) -> list[tuple[str, str]]:
 def init_app(app) -> None:
     app.add_template_filter(label, "label")
     app.add_template_filter(describe, "describe")
+    app.add_template_filter(lambda code: country_name(code, str(get_locale() or "en")), "country")
+    app.add_template_filter(
+        lambda code: language_name(code, str(get_locale() or "en")), "language_name"
+    )
     app.add_template_global(choices, "label_choices")
+    app.add_template_filter(status_word, "status_word")
+    app.add_template_filter(error_explanation, "error_explanation")
     app.add_template_global(MediaStatus, "MediaStatus")
     app.add_template_global(Consent, "Consent")
+
+
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse((lang or "en").replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return Locale("en")
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language's own CLDR name in ``lang`` ("el" in Spanish is "griego")."""
+    return _locale(lang).languages.get(code, code)
+
+
+def country_name(code: str, lang: str) -> str:
+    """A country's name in ``lang``, from the CLDR data Babel ships (``"ES"`` in Arabic is
+    "إسبانيا"); the code itself when it is not a known territory."""
+    code = (code or "").upper()
+    return _locale(lang).territories.get(code, code)
+
+
+# Error pages: the status in words and what it means for the reader, in their language (the
+# JSON API keeps HTTP's English reason phrases, which clients match on).
+STATUS_WORDS = {
+    400: _l("Bad request"),
+    401: _l("Sign-in needed"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Not possible here"),
+    409: _l("Conflict"),
+    410: _l("Gone"),
+    413: _l("Too large"),
+    415: _l("Unsupported file"),
+    422: _l("Cannot be used"),
+    429: _l("Too many attempts"),
+    500: _l("Server error"),
+    502: _l("Service unavailable"),
+    503: _l("Service unavailable"),
+    504: _l("Service unavailable"),
+}
+EXPLANATIONS = {
+    400: _l("The request could not be understood. Please go back and try again."),
+    401: _l("Please sign in to see this page."),
+    403: _l("Your role in this team does not allow this."),
+    404: _l("There is nothing here, or it is not shared with you."),
+    405: _l("This address cannot be used this way."),
+    409: _l("This clashes with the current state of what you are changing. Reload and try again."),
+    410: _l("This is no longer here."),
+    413: _l("This is too large to be accepted."),
+    415: _l("This kind of file cannot be used here."),
+    422: _l("Something in what you sent cannot be used. Please check it and try again."),
+    429: _l("Too many attempts. Please wait a little and try again."),
+    500: _l("Something went wrong on our side. Nothing you saved was lost; please try again."),
+}
+
+
+def status_word(code: int) -> str:
+    """The error page's heading for HTTP status ``code``, in the interface language."""
+    return str(STATUS_WORDS.get(code) or STATUS_WORDS[500 if code >= 500 else 400])
+
+
+def error_explanation(code: int) -> str:
+    """What an error with status ``code`` means for the reader, in the interface language."""
+    return str(EXPLANATIONS.get(code) or EXPLANATIONS[500 if code >= 500 else 400])

@@ -45,6 +45,10 @@ VENDORED = {
         "vendor/leaflet.awesome-markers/dist/leaflet.awesome-markers.css"
     ),
     "leaflet.awesome.rotate.min.css": "vendor/folium/leaflet.awesome.rotate.min.css",
+    # folium.plugins.MarkerCluster (bench/home_map.py compares the home map with it)
+    "leaflet.markercluster.js": "vendor/leaflet.markercluster/dist/leaflet.markercluster.js",
+    "MarkerCluster.css": "vendor/leaflet.markercluster/dist/MarkerCluster.css",
+    "MarkerCluster.Default.css": "vendor/leaflet.markercluster/dist/MarkerCluster.Default.css",
 }
 
 # The folium libraries our maps load. Markers, popups and icons are drawn by map.js with
@@ -198,9 +202,14 @@ class TileSettings:
         return cls(config["TILE_URL"], config["TILE_ATTRIBUTION"], int(config["TILE_MAX_ZOOM"]))
 
 
-def base_map(tiles: TileSettings, markers: list[Marker], **options) -> folium.Map:
-    """A map centred on ``markers`` (map.js then fits it to them) with our tile layer."""
-    if markers:
+def base_map(
+    tiles: TileSettings, markers: list[Marker], view: tuple | None = None, **options
+) -> folium.Map:
+    """A map centred on ``markers`` (map.js then fits it to them), else on ``view``
+    (``([lat, lon], zoom)``), with our tile layer."""
+    if view is not None:
+        location, zoom = view
+    elif markers:
         lat = sum(m.lat for m in markers) / len(markers)
         lon = sum(m.lon for m in markers) / len(markers)
         location, zoom = [lat, lon], 13
@@ -223,6 +232,21 @@ def sites_map(
     m = base_map(tiles, markers, scroll_wheel_zoom=False)
     data = {"kind": "sites", "markers": [mk.as_json() for mk in markers], "labels": labels}
     return render_parts(m, data, static_url)
+
+
+# Where the map of every project opens: the Mediterranean.
+MEDITERRANEAN = ([38.0, 15.0], 4)
+
+
+def cluster_map(
+    tiles: TileSettings,
+    data: dict,
+    static_url: Callable[[str], str] = default_static_url,
+) -> MapParts:
+    """An empty map of the Mediterranean for ``static/js/home-map.js``, which loads the
+    points named in ``data`` (URLs of the layer, search and cards) and clusters them."""
+    m = base_map(tiles, [], view=MEDITERRANEAN, scroll_wheel_zoom=False)
+    return render_parts(m, {"kind": "cluster", "markers": [], **data}, static_url)
 
 
 def tour_map(

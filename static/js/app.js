@@ -7,9 +7,4 @@
   document.querySelectorAll("input[data-select-on-click]").forEach((input) => {
     input.addEventListener("click", () => input.select());
   });
-
-  // The language menu: choosing is enough (its button shows only without JavaScript).
-  document.querySelectorAll("select[data-submit-on-change]").forEach((select) => {
-    select.addEventListener("change", () => select.form.submit());
-  });
 })();

@@ -118,7 +118,14 @@
         alt: item.title,
         riseOnHover: true,
       }).addTo(map);
-      var label = isStop ? labels.stop + " " + item.number + ": " + item.title : item.title;
+      // "Stop %(num)s: %(title)s", translated whole: word order differs between languages
+      var label = isStop
+        ? (labels.stop || "%(num)s: %(title)s")
+            .replace("%(num)s", item.number)
+            .replace("%(title)s", function () {
+              return item.title; // a function: "$&" in a title stays text
+            })
+        : item.title;
       marker.bindTooltip(el("span", "tb-tooltip", label, item.lang), { direction: "top" });
       if (!isStop) marker.bindPopup(popupFor(item, labels), { maxWidth: 260 });
       if (item.approximate) {

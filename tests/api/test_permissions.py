@@ -73,6 +73,16 @@ CASES = [
     ),
     ("sites-list", "GET", lambda w: "/sites", None, same(200), None),
     ("sites-geojson", "GET", lambda w: "/sites.geojson", None, same(200), None),
+    ("sites-search", "GET", lambda w: "/sites/search?q=sitio", None, same(200), None),
+    (
+        "sites-card-public",
+        "GET",
+        lambda w: f"/sites/{w.public_site.id}/card",
+        None,
+        same(200),
+        None,
+    ),
+    ("sites-card-draft", "GET", lambda w: f"/sites/{w.draft_site.id}/card", None, TEAM_ONLY, None),
     (
         "sites-create",
         "POST",

@@ -189,17 +189,17 @@ def test_geojson_public_sites_only_rounded_and_cacheable(app, api, world):
     assert "public" in response.headers["Cache-Control"] and response.headers["ETag"]
     doc = response.json
     assert doc["type"] == "FeatureCollection"
-    assert [f["properties"]["id"] for f in doc["features"]] == [world.public_site.id]
+    assert [f["id"] for f in doc["features"]] == [world.public_site.id]
     feature = doc["features"][0]
     assert feature["geometry"]["coordinates"] == [-5.99, 37.38]  # rounded, even for editors
     assert feature["properties"] == {
-        "id": world.public_site.id,
         "name": hostile,
         "themes": [],
-        "team": "Team A",
-        "url": f"/sites/{world.public_site.id}",
+        "team": world.team.id,
+        "languages": ["en", "es"],
         "approximate": True,
     }
+    assert doc["teams"][str(world.team.id)]["name"] == "Team A"
     again = api.get(
         "anon", f"{V1}/sites.geojson", headers={"If-None-Match": response.headers["ETag"]}
     )

@@ -72,8 +72,12 @@ def test_home_shows_the_projects_and_the_tour_offline(page, tile_server, shot):
     assert len(tile_server.requests) > before
     page.locator(".tb-pin").first.click()
     popup = page.locator(".tb-popup")
-    popup.wait_for()
-    assert popup.locator("a").get_attribute("href").startswith("/sites/")
+    popup.locator(".tb-popup-link").wait_for()
+    assert popup.locator(".tb-popup-link").get_attribute("href").startswith("/sites/")
+    # built when it opens: a thumbnail, the team and its country, the tours stopping there
+    assert "Spain" in popup.inner_text()
+    assert popup.locator("a", has_text="Solidarity Seville").get_attribute("href") == DEMO
+    popup.locator("img.tb-popup-thumb").wait_for()
     shot(page, "home-desktop")
     shot(page, "home-desktop-full", full_page=True)
     assert page.watch.external == []
@@ -127,6 +131,9 @@ def test_hostile_titles_stay_text(new_page, hostile, where):
         target.click()
         page.locator(".tb-popup-title").wait_for()
         assert page.locator(".tb-popup-title").text_content() == HOSTILE
+        if where == "home":  # the card fetched for the popup is text too
+            page.locator(".tb-popup .tb-popup-meta").first.wait_for()
+            assert page.locator(".tb-popup-title").text_content() == HOSTILE
     page.wait_for_timeout(300)
     assert page.watch.dialogs == []
     assert page.locator('img[src="x"]').count() == 0

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import request
 from flask import Response
+from flask import url_for
 from flask.views import MethodView
 from flask_login import current_user
 from marshmallow import fields
 from marshmallow import Schema
 from marshmallow import validate
 
+from .. import derivatives
+from ..labels import country_name
 from ..models import Site
 from ..models import SiteVisibility
 from ..services import commit
+from ..services import library
+from ..services import site_map
 from ..services import sites as domain
+from ..services import tours
 from . import schemas
 from .common import load_or_404
 from .common import make_blueprint
@@ -135,10 +139,14 @@ class FeatureCollection(Schema):
     """A GeoJSON FeatureCollection of points (documentation of the response)."""
 
     type = fields.Constant("FeatureCollection")
+    teams = fields.Dict(
+        metadata={"description": "Team id -> name, country (ISO 3166 code), country_name"}
+    )
     features = fields.List(
         fields.Dict(),
         metadata={
-            "description": "Point features; properties: id, name, themes, team, url, approximate"
+            "description": "Point features with an id; properties: name, team (a key of teams), "
+            "themes, languages, approximate (only when true)"
         },
     )
 
@@ -148,28 +156,101 @@ class SitesGeoJSON(MethodView):
     @blp.arguments(schemas.LangArgs, location="query")
     @blp.response(200, FeatureCollection, content_type="application/geo+json")
     def get(self, args):
-        """Public sites as GeoJSON for maps; approximate positions are rounded. Cacheable."""
-        lang = args.get("lang")
-        features = []
-        for site in domain.public_sites():
-            lat, lon = site.position_for(None)
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                    "properties": {
-                        "id": site.id,
-                        "name": site.text("name", lang),
-                        "themes": list(site.themes),
-                        "team": site.team.name,
-                        "url": f"/sites/{site.id}",
-                        "approximate": site.approximate_location,
-                    },
-                }
-            )
-        body = json.dumps({"type": "FeatureCollection", "features": features})
-        response = Response(body, mimetype="application/geo+json")
+        """Public sites as GeoJSON for maps; approximate positions are rounded.
+
+        Built once per state of the data and sent gzipped to clients that accept it, with a
+        weak ETag (``If-None-Match`` answers 304) and five minutes of caching.
+        """
+        built = site_map.layer(args.get("lang"))
+        gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+        response = Response(built.gzipped if gzipped else built.body)
+        response.mimetype = "application/geo+json"
+        if gzipped:
+            response.headers["Content-Encoding"] = "gzip"
         response.headers["Cache-Control"] = "public, max-age=300"
         response.headers["Vary"] = "Accept-Encoding"
-        response.add_etag()
+        response.set_etag(built.etag, weak=True)
         return response.make_conditional(request)
+
+
+class SearchArgs(Schema):
+    q = schemas.Text(required=True, validate=validate.Length(min=1, max=200))
+
+
+class SearchResult(Schema):
+    ids = fields.List(fields.Integer(), metadata={"description": "Matching public sites"})
+
+
+@blp.route("/sites/search")
+class SiteSearch(MethodView):
+    @blp.arguments(SearchArgs, location="query")
+    @blp.response(200, SearchResult)
+    def get(self, args):
+        """Ids of the public sites whose name or description, in any language, holds every
+        word of ``q`` (case and accents ignored): the home map's search box."""
+        return {"ids": site_map.search(args["q"])}
+
+
+class CardTour(Schema):
+    title = fields.String()
+    lang = fields.String()
+    url = fields.String()
+
+
+class Card(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    lang = fields.String()
+    url = fields.String()
+    team = fields.Dict(metadata={"description": "name, country, country_name"})
+    thumbnail = fields.Dict(allow_none=True, metadata={"description": "src, alt"})
+    tours = fields.List(fields.Nested(CardTour))
+    approximate = fields.Boolean()
+
+
+@blp.route("/sites/<int:site_id>/card")
+class SiteCard(MethodView):
+    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.response(200, Card)
+    @blp.alt_response(404, description="No such site, or a draft of another team")
+    def get(self, args, site_id):
+        """What the map's popup shows of a site: its name, team and country, a thumbnail and
+        the public tours that stop there, in ``lang`` where written."""
+        site = load_or_404(Site, site_id)
+        lang = args.get("lang") or "en"
+        photo = next(
+            (
+                item
+                for item in library.shown_to(library.site_media(site), current_user)
+                if derivatives.of_role(item.derivatives, "photo", "jpg")
+            ),
+            None,
+        )
+        thumbnail = None
+        if photo is not None:
+            name, _entry = derivatives.of_role(photo.derivatives, "photo", "jpg")[0]
+            thumbnail = {
+                "src": url_for("media.derivative", item_id=photo.id, variant=name),
+                "alt": photo.text("alt_text", lang),
+            }
+        return {
+            "id": site.id,
+            "name": site.text("name", lang),
+            "lang": site.text_language("name", lang) or "",
+            "url": f"/sites/{site.id}",
+            "team": {
+                "name": site.team.name,
+                "country": site.team.country,
+                "country_name": country_name(site.team.country, lang) if site.team.country else "",
+            },
+            "thumbnail": thumbnail,
+            "tours": [
+                {
+                    "title": tour.text("title", lang),
+                    "lang": tour.text_language("title", lang) or "",
+                    "url": f"/tours/{tour.slug}",
+                }
+                for tour in tours.public_tours(at_site=site)
+            ],
+            "approximate": site.approximate_location,
+        }

@@ -23,6 +23,12 @@ from ..models import SiteVisibility
 from ..models import Team
 from ..models import Tour
 from ..models import TourVisibility
+from .demo_media import CAPTIONS
+from .demo_media import captions_vtt
+from .demo_media import draw_panorama
+from .demo_media import make_sound
+from .demo_media import make_video
+from .library import attach_captions
 from .library import store_upload
 from .library import update_item
 from .processing import process_media_item
@@ -162,17 +168,38 @@ def draw_photo(title: str, colour: tuple[int, int, int], seed: int, size=(1600, 
     return out.getvalue()
 
 
-def store_demo_photo(team: Team, data: bytes, name: str) -> MediaItem:
-    """Store a generated photo through the media library and process it now, like any
+def store_demo_file(team: Team, data: bytes, name: str, mime: str = "image/jpeg") -> MediaItem:
+    """Store a generated file through the media library and process it now, like any
     upload (the demo is made before a worker runs); marked as showing no people."""
     item, _created = store_upload(
-        team, io.BytesIO(data), name, None, declared_mime="image/jpeg", queue=False
+        team, io.BytesIO(data), name, None, declared_mime=mime, queue=False
     )
     if item.status is not MediaStatus.READY:
         process_media_item(item.id)
         db.session.refresh(item)
     update_item(item, consent=Consent.NO_PEOPLE, credit="tourbuilder demo", licence="CC0-1.0")
     return item
+
+
+def demo_extra_media(team: Team) -> dict[int, list[MediaItem]]:
+    """A video with captions, a sound recording and a 360° panorama, by stop index."""
+    video = store_demo_file(
+        team, make_video(draw_photo("", STOPS[0]["colour"], 40)), "demo-huerto.mp4", "video/mp4"
+    )
+    for lang in CAPTIONS:
+        attach_captions(video, lang, io.BytesIO(captions_vtt(lang)))
+    sound = store_demo_file(team, make_sound(), "demo-mercado.wav", "audio/wav")
+    panorama = store_demo_file(
+        team, draw_panorama(STOPS[4]["colour"], 41), "demo-plaza-360.jpg", "image/jpeg"
+    )
+    texts = {
+        video: ("Vídeo del huerto", "Video of the garden", "Las huertas del barrio"),
+        sound: ("Sonido del mercado", "Sound of the market", "El mercado por la mañana"),
+        panorama: ("Vista de 360° de la plaza", "360° view of the square", "La plaza"),
+    }
+    for item, (alt_es, alt_en, caption) in texts.items():
+        update_item(item, alt_text={"es": alt_es, "en": alt_en}, caption={"es": caption})
+    return {0: [video], 1: [sound], 4: [panorama]}
 
 
 def create_demo() -> Tour:
@@ -189,11 +216,12 @@ def create_demo() -> Tour:
     if team is None:
         team = create_team(DEMO_TEAM, "ES", ["es", "en"])
     photos = [
-        store_demo_photo(
+        store_demo_file(
             team, draw_photo(spec["name"]["es"], spec["colour"], index), f"demo-{index + 1}.jpg"
         )
         for index, spec in enumerate(STOPS)
     ]
+    extra = demo_extra_media(team)
     tour = create_tour(
         team,
         {"es": "Sevilla solidaria", "en": "Solidarity Seville"},
@@ -204,7 +232,7 @@ def create_demo() -> Tour:
         },
         languages=["es", "en"],
     )
-    for spec, photo in zip(STOPS, photos, strict=True):
+    for index, (spec, photo) in enumerate(zip(STOPS, photos, strict=True)):
         site = create_site(
             team,
             name=spec["name"],
@@ -233,7 +261,7 @@ def create_demo() -> Tour:
             narrative=spec["narrative"],
             presenter_notes=spec["notes"],
             zoom=16,
-            media_ids=[photo.id],
+            media_ids=[photo.id, *(item.id for item in extra.get(index, []))],
         )
     update_tour(tour, cover_id=photos[0].id, visibility=TourVisibility.PUBLIC)
     return tour

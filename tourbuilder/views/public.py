@@ -12,6 +12,7 @@ from flask import abort
 from flask import Blueprint
 from flask import current_app
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,8 +29,8 @@ from ..models import Site
 from ..models import Stop
 from ..models import TourVisibility
 from ..services import library
+from ..services import site_map
 from ..services import tours
-from ..services.sites import public_sites
 from ..text import render_markdown
 
 bp = Blueprint("public", __name__)
@@ -63,12 +64,28 @@ def shown_media(items, user) -> list[dict]:
     for item in library.shown_to(items, user):
         if item.kind in (MediaKind.PHOTO, MediaKind.PANORAMA):
             entry = picture_of(item)
+            if entry and item.kind is MediaKind.PANORAMA:
+                entry["pano"] = panorama_of(item)
         else:
             entry = player_of(item)
         if entry:
             entry.setdefault("type", str(item.kind))
             shown.append(entry)
     return shown
+
+
+def panorama_of(item: MediaItem) -> dict | None:
+    """The 360° viewer's image and first view (the GPano initial view the pipeline kept)."""
+    images = derivatives.of_role(item.derivatives, "panorama", "jpg")
+    if not images:
+        return None
+    view = (item.details or {}).get("panorama") or {}
+    return {
+        "src": url_for("media.derivative", item_id=item.id, variant=images[-1][0]),
+        "yaw": view.get("heading", 0.0),
+        "pitch": view.get("pitch", 0.0),
+        "hfov": min(max(view.get("fov") or 90.0, 50.0), 120.0),
+    }
 
 
 def player_of(item: MediaItem) -> dict | None:
@@ -155,25 +172,32 @@ def safe_website(url: str) -> str:
     return url if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
+# The home page's filters, read from and kept in its URL by static/js/home-map.js.
+HOME_FILTERS = ("q", "country", "team", "theme", "language")
+
+
 @bp.route("/")
 def home():
+    """The map of every public project (clustered in the browser from the GeoJSON layer,
+    with filters and search) and the gallery of public tours."""
     lang = current_language()
-    sites = public_sites()
-    markers = []
-    for site in sites:
-        lat, lon = site.position_for(current_user)
-        markers.append(
-            maps.Marker(
-                lat=lat,
-                lon=lon,
-                title=site.text("name", lang),
-                lang=site.text_language("name", lang) or "",
-                subtitle=" · ".join(site.themes or []),
-                url=url_for("public.site", site_id=site.id),
-            )
-        )
-    labels = {"more": _("About this project"), "map": _("Map of the projects")}
-    parts = maps.sites_map(markers, tiles(), labels, static_url)
+    layer = site_map.layer(lang)
+    layer_url = url_for("Sites.SitesGeoJSON", lang=lang)
+    data = {
+        "layer": layer_url,
+        "search": url_for("Sites.SiteSearch"),
+        "card": url_for("Sites.SiteCard", site_id=0, lang=lang).replace("/0/", "/{id}/"),
+        "labels": {
+            "map": _("Map of the projects"),
+            "more": _("About this project"),
+            "tours": _("Tours that stop here"),
+            "shown": _("Projects shown: %(num)s"),
+            "cluster": _("%(num)s projects here: zoom in"),
+            "approximate": _("Approximate location"),
+            "failed": _("The projects could not be loaded. Check your connection and reload."),
+        },
+    }
+    parts = maps.cluster_map(tiles(), data, static_url)
     cards = [
         {
             "tour": tour,
@@ -182,7 +206,16 @@ def home():
         }
         for tour in tours.public_tours()
     ]
-    return render_template("public/home.html", cards=cards, parts=parts, site_count=len(sites))
+    chosen = {name: request.args.get(name, "") for name in HOME_FILTERS}
+    return render_template(
+        "public/home.html",
+        cards=cards,
+        parts=parts,
+        site_count=layer.count,
+        facets=layer.facets,
+        chosen=chosen,
+        layer_url=layer_url,
+    )
 
 
 @bp.route("/tours/<slug>")
@@ -206,7 +239,8 @@ def tour(slug: str):
                 )
             )
             stops[-1]["on_map"] = True
-    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop")}
+    # a pattern map.js fills in (gettext formats nothing when given no values)
+    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop %(num)s: %(title)s")}
     parts = maps.tour_map(markers, tiles(), labels, static_url)
     return render_template(
         "public/tour.html",

@@ -104,7 +104,7 @@ def embed(slug: str):
     start = stop_number(tour, request.args.get("stop", type=int))
     lang = current_language()
     stops, markers = stops_of(tour, None, lang)
-    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop")}
+    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop %(num)s: %(title)s")}
     parts = maps.tour_map(
         markers, tiles(), labels, static_url, start=start, scroll_wheel_zoom=False
     )

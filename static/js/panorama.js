@@ -1,0 +1,75 @@
+/* 360° panoramas inside a stop: the flat picture first, the viewer (Pannellum, vendored)
+ * when the reader asks for it, loaded then, so pages without panoramas, and readers who
+ * never open one, pay nothing for it.
+ *
+ * <figure class="panorama" data-pano-src data-pano-yaw data-pano-pitch data-pano-hfov>
+ * holds a .panorama-stage with the picture and a .panorama-open button. This script's own
+ * <script> element names the viewer's files: data-viewer-js and data-viewer-css.
+ * window.tourbuilderPanoramas lists the open viewers (for tests).
+ */
+(function () {
+  "use strict";
+
+  var self = document.currentScript;
+  var loading = null;
+  window.tourbuilderPanoramas = [];
+
+  function loadViewer() {
+    if (window.pannellum) return Promise.resolve();
+    if (loading) return loading;
+    loading = new Promise(function (resolve, reject) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = self.dataset.viewerCss;
+      document.head.appendChild(css);
+      var js = document.createElement("script");
+      js.src = self.dataset.viewerJs;
+      js.onload = resolve;
+      js.onerror = reject;
+      document.head.appendChild(js);
+    });
+    return loading;
+  }
+
+  function number(value, fallback) {
+    var n = parseFloat(value);
+    return isFinite(n) ? n : fallback;
+  }
+
+  function open(figure, button) {
+    button.disabled = true;
+    loadViewer().then(function () {
+      var stage = figure.querySelector(".panorama-stage");
+      var box = document.createElement("div");
+      box.className = "panorama-viewer";
+      box.tabIndex = 0;
+      box.setAttribute("role", "application");
+      box.setAttribute("aria-label", button.dataset.label || button.textContent);
+      stage.replaceWith(box);
+      var viewer = window.pannellum.viewer(box, {
+        type: "equirectangular",
+        panorama: figure.dataset.panoSrc,
+        autoLoad: true,
+        yaw: number(figure.dataset.panoYaw, 0),
+        pitch: number(figure.dataset.panoPitch, 0),
+        hfov: number(figure.dataset.panoHfov, 90),
+        showFullscreenCtrl: true,
+        keyboardZoom: true,
+        mouseZoom: false, // the page scrolls with the wheel; zoom with the buttons or keys
+        compass: false,
+      });
+      window.tourbuilderPanoramas.push({ figure: figure, viewer: viewer });
+      box.focus();
+    }, function () {
+      button.disabled = false;
+    });
+  }
+
+  document.querySelectorAll("figure.panorama").forEach(function (figure) {
+    var button = figure.querySelector(".panorama-open");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      open(figure, button);
+    });
+  });
+})();
