@@ -336,14 +336,12 @@ def test_qr_refuses_bad_scales_and_missing_stops(client, make):
     assert client.get(f"/tours/{tour.slug}/qr.gif").status_code == 404
 
 
-def test_stop_address_leads_to_the_stop_on_the_tour_page(client, make):
+def test_stop_qr_codes_print_the_address_of_the_stop_page(client, make):
     tour = make.tour(make.team(), stops=2)
-    response = client.get(f"/tours/{tour.slug}/stops/2")
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/tours/{tour.slug}#stop-2"
-    assert client.get(f"/tours/{tour.slug}/stops/3").status_code == 404
-    draft = make.tour(make.team(), visibility=TourVisibility.DRAFT)
-    assert client.get(f"/tours/{draft.slug}/stops/1").status_code == 404
+    url = decode_qr(client.get(f"/tours/{tour.slug}/stops/2/qr.png").data)
+    page_of_stop = client.get(url.removeprefix("http://localhost"))
+    assert page_of_stop.status_code == 200  # the tour page, opened at stop 2
+    assert 'id="stop-2"' in page_of_stop.get_data(as_text=True)
 
 
 # The printable handout

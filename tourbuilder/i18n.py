@@ -95,7 +95,8 @@ def init_app(app) -> None:
 
     @app.context_processor
     def language_context():
-        lang = current_language()
+        # the interface's language (a page's content may be in another: see content_language)
+        lang = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
         return {
             "current_language": lang,
             "text_direction": direction(lang),

@@ -169,6 +169,13 @@
     window.addEventListener("resize", function () {
       map.invalidateSize();
     });
+    // for story.js (and tests): move to a stop's entry, or only highlight it
+    state.flyTo = function (index) {
+      flyTo(state, index);
+    };
+    state.setActive = function (index) {
+      setActive(state, index);
+    };
     window.tourbuilderMaps = window.tourbuilderMaps || {};
     window.tourbuilderMaps[data.map] = state;
   }

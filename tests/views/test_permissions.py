@@ -95,8 +95,8 @@ CASES = [
         row(404, 404, *[200] * 4),
     ),
     # Sharing: the embed view and oEmbed show shared tours only, to everyone alike (a framed
-    # page never shows a member's draft); QR codes, stop links and the handout follow the
-    # tour page.
+    # page never shows a member's draft); QR codes, stop addresses (which the stop QR codes
+    # print) and the handout follow the tour page.
     ("embed-public", "GET", lambda w: f"/tours/{w.public_tour}/embed", None, same(200)),
     ("embed-draft", "GET", lambda w: f"/tours/{w.draft_tour}/embed", None, same(404)),
     (
@@ -122,13 +122,13 @@ CASES = [
         None,
         row(404, 404, *[200] * 4),
     ),
-    ("stop-public", "GET", lambda w: f"/tours/{w.public_tour}/stops/2", None, same(302)),
+    ("stop-public", "GET", lambda w: f"/tours/{w.public_tour}/stops/2", None, same(200)),
     (
         "stop-draft",
         "GET",
         lambda w: f"/tours/{w.draft_tour}/stops/1",
         None,
-        row(404, 404, *[302] * 4),
+        row(404, 404, *[200] * 4),
     ),
     ("handout-public", "GET", lambda w: f"/tours/{w.public_tour}/handout", None, same(200)),
     (

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import abort
 from flask import Blueprint
 from flask import current_app
+from flask import g
 from flask import render_template
 from flask import request
 from flask import url_for
@@ -22,6 +23,7 @@ from .. import derivatives
 from .. import maps
 from .. import sharing
 from ..extensions import db
+from ..i18n import content_language
 from ..i18n import current_language
 from ..models import MediaItem
 from ..models import MediaKind
@@ -219,12 +221,22 @@ def home():
 
 
 @bp.route("/tours/<slug>")
-def tour(slug: str):
+@bp.route("/tours/<slug>/stops/<int:number>")
+def tour(slug: str, number: int | None = None):
+    """A tour as a story: the stops beside the map, which follows the reader. Each stop
+    has its own address (``/tours/<slug>/stops/<n>``): the same page, opened at it.
+
+    :raise 404: no such tour, one the viewer may not see, or no stop ``number``.
+    """
     tour = tours.viewable_tour(slug, current_user)
-    lang = current_language()
+    if number is not None and not 1 <= number <= len(tour.stops):
+        abort(404)
+    interface = current_language()
+    lang = content_language(tour.languages, tour.fallback_language())
+    g.content_lang = lang  # the |t filters show the tour in the language chosen for it
     stops, markers = [], []
-    for number, stop in enumerate(tour.stops, start=1):
-        stops.append(stop_view(stop, number, lang))
+    for n, stop in enumerate(tour.stops, start=1):
+        stops.append(stop_view(stop, n, lang))
         position = stop.position_for(current_user)
         if position is not None:
             markers.append(
@@ -233,14 +245,18 @@ def tour(slug: str):
                     lon=position[1],
                     title=stop.display_title(lang),
                     lang=stops[-1]["title_lang"],
-                    target=f"stop-{number}",
-                    number=number,
+                    target=f"stop-{n}",
+                    number=n,
                     extra={"zoom": stop.zoom or 16},
                 )
             )
             stops[-1]["on_map"] = True
-    # a pattern map.js fills in (gettext formats nothing when given no values)
-    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop %(num)s: %(title)s")}
+    # patterns map.js and story.js fill in (gettext formats nothing when given no values)
+    labels = {
+        "map": _("Map of the tour's stops"),
+        "stop": _("Stop %(num)s: %(title)s"),
+        "position": _("Stop %(num)s of %(total)s: %(title)s"),
+    }
     parts = maps.tour_map(markers, tiles(), labels, static_url)
     return render_template(
         "public/tour.html",
@@ -248,6 +264,11 @@ def tour(slug: str):
         stops=stops,
         parts=parts,
         noindex=tour.visibility is not TourVisibility.PUBLIC,
+        start=number or 0,
+        position_label=labels["position"],
+        content_lang=lang,
+        fallback_shown=lang != interface and interface not in tour.languages,
+        interface_lang=interface,
         share=sharing.share_context(tour, lang),
     )
 

@@ -1,4 +1,5 @@
-"""Sharing a tour: the embed view other sites frame, oEmbed, QR codes, stop links and the
+"""Sharing a tour: the embed view other sites frame, oEmbed, QR codes (of the tour's
+address and of each stop's, ``/tours/<slug>/stops/<n>``, served by the tour page) and the
 printable handout. sitemap.xml and robots.txt are in :mod:`.discovery`.
 
 The embed view and oEmbed show what the public sees, whoever asks (a framed page must
@@ -15,10 +16,8 @@ from flask import abort
 from flask import Blueprint
 from flask import current_app
 from flask import make_response
-from flask import redirect
 from flask import render_template
 from flask import request
-from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -42,8 +41,8 @@ from .public import tiles
 bp = Blueprint("sharing", __name__)
 
 EXCERPT_MAX = 160
-#: The pages an oEmbed ``url`` may name: the tour, its embed view, one of its stops.
-OEMBED_ENDPOINTS = {"public.tour", "sharing.embed", "sharing.stop"}
+#: The pages an oEmbed ``url`` may name: the tour or one of its stops, its embed view.
+OEMBED_ENDPOINTS = {"public.tour", "sharing.embed"}
 
 
 def stops_of(tour: Tour, user, lang: str) -> tuple[list[dict], list[maps.Marker]]:
@@ -111,15 +110,6 @@ def embed(slug: str):
     return render_template("public/embed.html", tour=tour, stops=stops, parts=parts)
 
 
-@bp.route("/tours/<slug>/stops/<int:number>")
-def stop(slug: str, number: int):
-    """A stop's own address (what per-stop QR codes print): for now the tour page at that
-    stop. A page of its own may replace this; the address stays."""
-    tour = tours.viewable_tour(slug, current_user)
-    stop_number(tour, number)
-    return redirect(url_for("public.tour", slug=tour.slug, _anchor=f"stop-{number}"))
-
-
 def qr_response(payload: str, fmt: str, public: bool):
     scale = qr.PNG_SCALE
     if fmt == "png":
@@ -150,7 +140,7 @@ def stop_qr(slug: str, number: int, fmt: str):
     """A QR code of one stop's address."""
     tour = tours.viewable_tour(slug, current_user)
     stop_number(tour, number)
-    url = absolute_url("sharing.stop", slug=tour.slug, number=number)
+    url = absolute_url("public.tour", slug=tour.slug, number=number)
     return qr_response(url, fmt, sharing.is_shareable(tour))
 
 
