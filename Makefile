@@ -33,9 +33,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# apt-get only for what is missing.
+# apt-get only for what is missing (fonts-noto-core: the demo's pictures, tourbuilder/fonts.py).
 system-deps:
-	@scripts/system-deps.sh ffmpeg=ffmpeg ffprobe=ffmpeg npm=npm
+	@scripts/system-deps.sh ffmpeg=ffmpeg ffprobe=ffmpeg npm=npm \
+		/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf=fonts-noto-core
 
 browser-deps:
 	@scripts/system-deps.sh /usr/bin/chromium=chromium,fonts-noto-core

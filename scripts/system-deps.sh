@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install Debian packages for the commands that are missing, with apt-get (as root or with
-# sudo). Usage: scripts/system-deps.sh COMMAND=PACKAGE[,PACKAGE...] ...
+# sudo); a COMMAND starting with / is a file that must exist (a program or a font).
+# Usage: scripts/system-deps.sh COMMAND=PACKAGE[,PACKAGE...] ...
 #   e.g. scripts/system-deps.sh ffmpeg=ffmpeg npm=npm /usr/bin/chromium=chromium,fonts-noto-core
 set -eu
 missing=""
@@ -8,7 +9,7 @@ for pair in "$@"; do
     need=${pair%%=*}
     packages=$(echo "${pair#*=}" | tr ',' ' ')
     case "$need" in
-        /*) [ -x "$need" ] && continue ;;
+        /*) [ -e "$need" ] && continue ;;
         *) command -v "$need" >/dev/null 2>&1 && continue ;;
     esac
     missing="$missing $packages"

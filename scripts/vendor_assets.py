@@ -48,6 +48,10 @@ COPY = {
     "pannellum": ["build/pannellum.js", "build/pannellum.css", "COPYING"],
     # the media uploader (Dashboard + tus resumable uploads) and its interface translations
     "uppy": ["dist/uppy.min.js", "dist/uppy.min.css", "LICENSE"],
+    # the built-in basemap drawn when tiles cannot load: Natural Earth 1:110m land and
+    # countries as TopoJSON (public domain), and the client that turns it into GeoJSON
+    "world-atlas": ["countries-110m.json", "LICENSE"],
+    "topojson-client": ["dist/topojson-client.min.js", "LICENSE"],
     "@uppy/locales": [
         *(f"dist/{code}.min.js" for code in ("ar_SA", "es_ES", "pt_PT", "el_GR", "fr_FR", "ca_ES")),
         "LICENSE",

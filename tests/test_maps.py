@@ -95,6 +95,30 @@ def test_sites_map_uses_the_tile_settings():
     assert '"maxZoom": 19' in parts.script
 
 
+def test_every_map_knows_where_its_built_in_basemap_is():
+    """map.js draws it when tiles fail: local, vendored files (make assets), small enough."""
+    parts = maps.tour_map(markers(["x"]), TILES, {})
+    data = json.loads(DATA.search(str(parts.data)).group(1))
+    assert data["basemap"] == {
+        "atlas": "/static/vendor/world-atlas/countries-110m.json",
+        "client": "/static/vendor/topojson-client/dist/topojson-client.min.js",
+    }
+    for path in maps.BASEMAP.values():
+        file = PROJECT_ROOT / "static" / path
+        assert file.is_file(), f"{file}: run make assets"
+        assert file.stat().st_size < 200 * 1024
+    atlas = json.loads((PROJECT_ROOT / "static" / maps.BASEMAP["atlas"]).read_text())
+    assert {"land", "countries"} <= set(atlas["objects"])
+
+
+def test_pages_can_point_tiles_at_the_tile_cache():
+    config = {**DEFAULTS}
+    local = maps.TileSettings.from_config(config, "/tiles/{z}/{x}/{y}.png")
+    assert local.url == "/tiles/{z}/{x}/{y}.png"
+    assert local.attribution == DEFAULTS["TILE_ATTRIBUTION"]  # still the provider's
+    assert maps.TileSettings.from_config(config).url == DEFAULTS["TILE_URL"]
+
+
 @pytest.mark.parametrize("render", [maps.tour_map, maps.sites_map])
 def test_hostile_titles_reach_the_page_only_as_escaped_json(render):
     parts = render(markers(HOSTILE), TILES, {"more": "</script><b>"})

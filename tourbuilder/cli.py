@@ -1,7 +1,8 @@
 """The ``tourbuilder`` command.
 
-``serve``, ``worker``, ``db upgrade``, ``create-admin``, ``token create``, ``demo`` and
-``check``; Flask's own commands (``routes``, ``shell``) are there too.
+``serve``, ``worker``, ``db upgrade``, ``create-admin``, ``token create``, ``demo``,
+``import``, ``export-tour``, ``import-tour``, ``clean-orphans`` and ``check``; Flask's own
+commands (``routes``, ``shell``) are there too.
 """
 
 from __future__ import annotations
@@ -220,6 +221,62 @@ def import_command(folder, team_ref, title):
         )
 
 
+def _find_team(team_ref: str):
+    """:raise click.ClickException: no team with that name or id."""
+    from .models import Team
+
+    team = db.session.scalar(select(Team).where(Team.name == team_ref))
+    if team is None and team_ref.isdecimal() and len(team_ref) < 10:
+        team = db.session.get(Team, int(team_ref))
+    if team is None:
+        raise click.ClickException(f"No team named or numbered {team_ref!r}.")
+    return team
+
+
+@click.command("export-tour")
+@click.argument("slug")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_tour_command(slug, out):
+    """Write the tour at SLUG as a portable tour archive (zip) to OUT."""
+    from .models import Tour
+    from .services.tour_archive import export_archive
+
+    tour = db.session.scalar(select(Tour).where(Tour.slug == slug))
+    if tour is None:
+        raise click.ClickException(f"No tour with the slug {slug!r}.")
+    partial = out.with_name(out.name + ".part")
+    try:
+        with open(partial, "wb") as stream:
+            export_archive(tour, stream)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"Exported {len(tour.stops)} stop(s) of /tours/{tour.slug} to {out}.")
+
+
+@click.command("import-tour")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--team", "team_ref", required=True, help="Team name or id.")
+@with_appcontext
+def import_tour_command(archive, team_ref):
+    """Import a portable tour archive as a new draft tour of TEAM."""
+    from .services.tour_archive import import_archive
+
+    team = _find_team(team_ref)
+    with refusals(), open(archive, "rb") as stream:
+        result = import_archive(team, stream, None)
+        commit()
+    tour = result.tour
+    click.echo(
+        f"Draft tour '{tour.text('title')}' with {len(tour.stops)} stop(s): /tours/{tour.slug}"
+    )
+    click.echo(
+        f"{result.media_created} media file(s) stored (processing queued), "
+        f"{len(result.media_reused)} already in the library."
+    )
+
+
 @click.command("clean-orphans")
 @click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
 @click.option(
@@ -253,7 +310,8 @@ def clean_orphans_command(dry_run, grace):
 @click.command("check")
 @with_appcontext
 def check_command():
-    """Report whether ffmpeg/ffprobe, the database, the media folder and the job queue work."""
+    """Report whether ffmpeg/ffprobe, the database, the media folder, the job queue and the
+    fonts for pictures work."""
     from .health import run_checks
 
     problems = 0
@@ -277,6 +335,8 @@ def init_app(app) -> None:
         token_group,
         demo_command,
         import_command,
+        export_tour_command,
+        import_tour_command,
         clean_orphans_command,
         check_command,
     ):

@@ -37,6 +37,17 @@ DEFAULTS = {
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     ),
     "TILE_MAX_ZOOM": 19,
+    # The tile cache (tourbuilder/tiles.py): browsers load /tiles/{z}/{x}/{y}.png, the app
+    # fetches each tile from TILE_URL once and keeps it (false: browsers ask TILE_URL).
+    "TILE_PROXY": True,
+    "TILE_CACHE_DIR": None,  # default: instance/tiles
+    "TILE_CACHE_MAX_BYTES": 512 * 1024**2,
+    # A tile is kept as long as the tile server's Cache-Control says, within these bounds.
+    "TILE_CACHE_MIN_AGE": 24 * 3600,
+    "TILE_CACHE_MAX_AGE": 30 * 24 * 3600,
+    "TILE_USER_AGENT": "",  # default: tourbuilder/<version> (+project URL)
+    "TILE_UPSTREAM_TIMEOUT": 6,
+    "TILE_UPSTREAM_MAX_BYTES": 1024**2,
     "LANGUAGES": {
         "en": "English",
         "es": "Español",
@@ -92,6 +103,10 @@ DEFAULTS = {
     },
     # Media taken within this many metres of a place's centre become one stop on import.
     "IMPORT_GROUP_RADIUS_M": 150,
+    # A portable tour archive may unpack to at most this many bytes in this many files
+    # (guards against zip bombs; each media file also obeys UPLOAD_MAX_BYTES).
+    "TOUR_ARCHIVE_MAX_BYTES": 8 * 1024**3,
+    "TOUR_ARCHIVE_MAX_FILES": 5000,
     # How long an interrupted resumable upload can be continued.
     "UPLOAD_RESUME_HOURS": 48,
     "WTF_CSRF_TIME_LIMIT": None,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import PasswordField
+from wtforms import RadioField
 from wtforms import SelectField
+from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import DataRequired
@@ -19,6 +24,7 @@ from wtforms.validators import ValidationError
 
 from .labels import choices
 from .models import Role
+from .models import SiteVisibility
 from .services.accounts import check_new_password
 from .services.errors import InvalidValue
 from .text import clean_text
@@ -133,5 +139,47 @@ class PasswordForm(Form):
 
 
 class TokenForm(Form):
+    """Its fields are prefixed (``token-name``): it shares the account page with the profile
+    form, whose ``name`` is the person's name."""
+
     name = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Create a token"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "token")
+        super().__init__(*args, **kwargs)
+
+
+def web_address(form, field) -> None:
+    """An http(s) address with a host name, or nothing."""
+    value = (field.data or "").strip()
+    parts = urlsplit(value)
+    if value and (
+        parts.scheme not in ("http", "https")
+        or "." not in (parts.hostname or "")
+        or any(c.isspace() for c in value)
+    ):
+        raise ValidationError(_l("Write a web address starting with https:// or http://."))
+    field.data = value
+
+
+class SiteForm(Form):
+    """A site's fields but its name and description (one input per language, read by the
+    view) and its position (the position picker's text, read by tourbuilder.coordinates)."""
+
+    position = StringField(_l("Position (latitude, longitude)"), validators=[Length(max=100)])
+    approximate_location = BooleanField(_l("Approximate location"))
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=500)])
+    website = StringField(_l("Website"), validators=[Length(max=500), web_address])
+    contact = StringField(_l("Contact"), validators=[Optional(), Length(max=500)])
+    themes = SelectMultipleField(_l("Themes"), choices=[], validate_choice=False)
+    visibility = RadioField(
+        _l("Visibility"), choices=lambda: choices(SiteVisibility), default="draft"
+    )
+    save = SubmitField(_l("Save the site"))
+
+
+class DeleteForm(Form):
+    """A confirmation: the button that deletes."""
+
+    delete = SubmitField(_l("Delete"))

@@ -4,7 +4,8 @@ The Content-Security-Policy lets the browser run only the app's own files. The o
 script, folium's map set-up (templates/_partials/map.html), carries a nonce made afresh
 for each request (:func:`csp_nonce`). No inline style either: styles live in CSS files,
 and what scripts set through ``element.style`` (Leaflet, Uppy) is allowed by CSP anyway.
-Pictures may also come from the base map's tile server (``TILE_URL``) and from ``data:``
+Pictures may also come from the base map's tile server (``TILE_URL``, only when tiles do
+not go through the app's cache, ``TILE_PROXY``) and from ``data:``
 and ``blob:`` URLs (Leaflet's icons, Uppy's previews). Forms post only here.
 
 Framing: nobody may frame the pages (``frame-ancestors 'none'`` and ``X-Frame-Options:
@@ -26,6 +27,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask import g
+
+from .tiles import proxy_enabled
 
 CSP_SOURCE = re.compile(r"^[A-Za-z0-9*'.:/_\-\[\]]+$")
 
@@ -102,9 +105,11 @@ def add_headers(response):
     for name, value in SITE_WIDE.items():
         if name != "X-Frame-Options" or ancestors == ["'none'"]:
             response.headers.setdefault(name, value)
+    config = current_app.config
+    # Tiles through the app's cache come from 'self'; only direct tiles need their server.
+    tile_url = "" if proxy_enabled(config) else config["TILE_URL"]
     response.headers.setdefault(
-        "Content-Security-Policy",
-        content_security_policy(current_app.config["TILE_URL"], g.get("csp_nonce"), ancestors),
+        "Content-Security-Policy", content_security_policy(tile_url, g.get("csp_nonce"), ancestors)
     )
     return response
 

@@ -91,6 +91,53 @@ def _jobs() -> Check:
     return Check("job queue", True, f"{queue.backend}, workers {where}")
 
 
+def _tile_cache() -> Check:
+    import tempfile
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    from .tiles import CacheSettings
+    from .tiles import proxy_enabled
+
+    config = current_app.config
+    if not proxy_enabled(config):
+        return Check("tile cache", True, "not used: browsers load tiles from TILE_URL")
+    folder = Path(CacheSettings.from_config(config, current_app.instance_path).directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        fix = "make the folder writable, or set TILE_CACHE_DIR (or TILE_PROXY=false)"
+        return Check("tile cache", False, f"{folder}: {exc.strerror or exc}", fix)
+    host = urlsplit(config["TILE_URL"]).netloc
+    hint = "" if config["TILE_USER_AGENT"] else "; set TILE_USER_AGENT to name your site"
+    return Check("tile cache", True, f"{folder}, tiles from {host}{hint}")
+
+
+def _fonts() -> Check:
+    from .fonts import PACKAGE
+    from .fonts import report
+
+    found = report()
+    if found.problems:
+        return Check(
+            "fonts for pictures",
+            False,
+            "; ".join(found.problems),
+            f"install it: sudo apt-get install {PACKAGE} (and a Pillow with libraqm)",
+        )
+    return Check("fonts for pictures", True, f"{found.main}, {found.arabic}, Arabic shaped")
+
+
 def run_checks() -> list[Check]:
     assert current_app
-    return [_program("ffmpeg"), _program("ffprobe"), database_check(), _media(), _jobs()]
+    return [
+        _program("ffmpeg"),
+        _program("ffprobe"),
+        database_check(),
+        _media(),
+        _jobs(),
+        _tile_cache(),
+        _fonts(),
+    ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from babel import Locale
+from babel import UnknownLocaleError
 from flask import current_app
 from flask import g
 from flask import request
@@ -86,12 +88,22 @@ def translated_lang(obj, field: str) -> str:
     return (obj.text_language(field, current_language()) if obj is not None else None) or ""
 
 
+def language_name(code: str) -> str:
+    """Jinja filter: a language's name in the interface language ("es" -> "Spanish")."""
+    try:
+        name = Locale.parse(code).get_display_name(current_language())
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return (name[:1].upper() + name[1:]) if name else code
+
+
 def init_app(app) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(translated, "t")
     app.add_template_filter(translated_lang, "tlang")
     app.add_template_filter(direction, "dir")
+    app.add_template_filter(language_name)
 
     @app.context_processor
     def language_context():

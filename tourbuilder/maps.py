@@ -57,6 +57,14 @@ VENDORED = {
 # ``libraries=None`` to keep all of them (still local).
 MAP_LIBRARIES = frozenset({"leaflet", "leaflet_css"})
 
+# The built-in basemap map.js draws when tiles cannot load: Natural Earth 1:110m land and
+# countries (TopoJSON from world-atlas, public domain) and the client that reads it, both
+# vendored and loaded only after a tile fails.
+BASEMAP = {
+    "atlas": "vendor/world-atlas/countries-110m.json",
+    "client": "vendor/topojson-client/dist/topojson-client.min.js",
+}
+
 JSON_SCRIPT_ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -157,7 +165,7 @@ def render_parts(
         if urlsplit(link.url).netloc:
             raise ExternalAssetError(f"map asset not vendored: {link.url}")
     name = m.get_name()
-    payload = {"map": name, **data}
+    payload = {"map": name, "basemap": {k: static_url(v) for k, v in BASEMAP.items()}, **data}
     return MapParts(
         header=Markup("\n".join(link.render() for link in links)),
         html=Markup(root.html.render()),
@@ -198,8 +206,11 @@ class TileSettings:
     max_zoom: int = 19
 
     @classmethod
-    def from_config(cls, config) -> TileSettings:
-        return cls(config["TILE_URL"], config["TILE_ATTRIBUTION"], int(config["TILE_MAX_ZOOM"]))
+    def from_config(cls, config, local_url: str | None = None) -> TileSettings:
+        """The configured tile layer; ``local_url`` (the app's tile cache) replaces the
+        tile server's URL in pages, the attribution stays the server's."""
+        url = local_url or config["TILE_URL"]
+        return cls(url, config["TILE_ATTRIBUTION"], int(config["TILE_MAX_ZOOM"]))
 
 
 def base_map(

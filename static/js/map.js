@@ -1,6 +1,7 @@
 /* tourbuilder public maps: markers, popups and list <-> map links.
  *
- * folium draws the map and its tiles; everything people wrote (titles, themes) arrives
+ * folium draws the map and its tiles (and this file a built-in basemap under them when the
+ * tiles fail); everything people wrote (titles, themes) arrives
  * here as JSON in <script type="application/json" class="tb-map-data"> and is put on the
  * page with textContent and DOM nodes only. Never innerHTML, never a string given to
  * Leaflet's bindPopup/bindTooltip/divIcon (Leaflet would insert it as HTML).
@@ -91,6 +92,105 @@
     }
   }
 
+  // The built-in basemap: Natural Earth land, coastlines and borders (vendored TopoJSON),
+  // drawn under the tiles once a tile fails, so the map never stays a grey box. It is
+  // fetched only then: a map whose tiles load costs nothing more.
+  var atlas = null;
+
+  function loadAtlas(urls) {
+    if (atlas) return atlas;
+    atlas = new Promise(function (resolve, reject) {
+      if (window.topojson) return resolve();
+      var script = document.createElement("script");
+      script.src = urls.client;
+      script.addEventListener("load", resolve);
+      script.addEventListener("error", reject);
+      document.head.appendChild(script);
+    })
+      .then(function () {
+        return fetch(urls.atlas, { credentials: "same-origin" });
+      })
+      .then(function (response) {
+        if (!response.ok) throw new Error("basemap " + response.status);
+        return response.json();
+      })
+      .then(function (world) {
+        return {
+          land: topojson.feature(world, world.objects.land),
+          borders: topojson.mesh(world, world.objects.countries, function (a, b) {
+            return a !== b;
+          }),
+        };
+      });
+    return atlas;
+  }
+
+  function drawBasemap(state, urls) {
+    if (state.basemap !== "none") return;
+    state.basemap = "loading";
+    loadAtlas(urls).then(
+      function (world) {
+        var map = state.map;
+        map.createPane("tb-basemap"); // under the tiles (CSS: z-index 150 < 200)
+        var renderer = L.svg({ pane: "tb-basemap", padding: 0.5 });
+        var common = { pane: "tb-basemap", renderer: renderer, interactive: false };
+        L.geoJSON(world.land, Object.assign({
+          style: { color: "#8fb3c9", weight: 1, fillColor: "#f3f0e7", fillOpacity: 1 },
+        }, common)).addTo(map);
+        L.geoJSON(world.borders, Object.assign({
+          style: { color: "#b79fb3", weight: 1, dashArray: "4 3", fill: false },
+        }, common)).addTo(map);
+        map.getContainer().classList.add("tb-basemap-shown");
+        // a constant, not people's text: the basemap's source, in the credits
+        if (map.attributionControl) map.attributionControl.addAttribution("Natural Earth");
+        state.basemap = "shown";
+      },
+      function () {
+        state.basemap = "failed";
+      }
+    );
+  }
+
+  // Count the tiles of each view; when most fail, draw the basemap and say so.
+  function watchTiles(state, data) {
+    var urls = data.basemap || {};
+    if (!localPath(urls.atlas) || !localPath(urls.client)) return;
+    var layer = null;
+    state.map.eachLayer(function (candidate) {
+      if (candidate instanceof L.TileLayer) layer = candidate;
+    });
+    if (!layer) return;
+    var note = el("p", "tb-map-note");
+    note.setAttribute("role", "status");
+    var control = L.control({ position: rtl ? "topleft" : "topright" });
+    control.onAdd = function () {
+      var box = el("div", "tb-map-note-box");
+      box.appendChild(note);
+      return box;
+    };
+    control.addTo(state.map);
+    var counts = { loaded: 0, failed: 0 };
+    function update() {
+      var failing = counts.failed > 0 && counts.failed >= counts.loaded;
+      var text = failing ? (data.labels || {}).offline || "" : "";
+      if (note.textContent !== text) note.textContent = text;
+      state.tilesFailing = failing;
+    }
+    layer.on("loading", function () {
+      counts.loaded = 0;
+      counts.failed = 0;
+    });
+    layer.on("tileload", function () {
+      counts.loaded += 1;
+      update();
+    });
+    layer.on("tileerror", function () {
+      counts.failed += 1;
+      drawBasemap(state, urls);
+      update();
+    });
+  }
+
   function setUp(script) {
     var data;
     try {
@@ -101,7 +201,8 @@
     if (!MAP_NAME.test(data.map || "") || !(window[data.map] instanceof L.Map)) return;
     var map = window[data.map];
     var labels = data.labels || {};
-    var state = { map: map, entries: [], active: -1 };
+    var state = { map: map, entries: [], active: -1, basemap: "none", tilesFailing: false };
+    watchTiles(state, data);
     var bounds = [];
 
     if (rtl) {

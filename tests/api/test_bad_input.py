@@ -147,7 +147,7 @@ def test_media_cannot_join_another_teams_site(api, world):
 
 @pytest.mark.parametrize(
     "order",
-    [[], [1], "1,2", None, {"stop_ids": []}, ["a", "b"], [True, False]],
+    [[], [1], "1,2", None, {"stop_ids": []}, {"stop_ids": "1,2"}, ["a", "b"], [True, False]],
 )
 def test_stop_order_must_be_a_permutation(api, world, order):
     tour = world.tours["draft"].id
@@ -155,7 +155,8 @@ def test_stop_order_must_be_a_permutation(api, world, order):
     url = f"{V1}/tours/{tour}/stops/order"
     for body in (order, [ids[0], ids[0]]):
         response = api.put("editor", url, json=body)
-        expected = 409 if order in ([], [1]) and body == order else 422
+        # {"stop_ids": [...]} is the list with the tour's version beside it (optional)
+        expected = 409 if order in ([], [1], {"stop_ids": []}) and body == order else 422
         assert response.status_code == expected, body
     # ids that are not the tour's stops as they are now: a conflict with its state
     assert api.put("editor", url, json=[*ids, 99999]).status_code == 409

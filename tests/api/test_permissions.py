@@ -236,12 +236,91 @@ def tour_cases(visibility: str) -> list:
             write(200),
             stop,
         ),
-        (f"stop-delete-{visibility}", "DELETE", stop, None, write(204), stop),
+        (f"stop-delete-{visibility}", "DELETE", stop, None, write(200), stop),
+        (
+            f"stops-restore-{visibility}",
+            "POST",
+            lambda w: f"{tour(w)}/stops/restore",
+            lambda w: {"json": {"position": 0, "title": "Plaza", "lat": 37.4, "lon": -6.0}},
+            write(201),
+            lambda w: f"{tour(w)}/stops",
+        ),
     ]
 
 
+def archive_body(w):
+    import json
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        document = {"format": "tourbuilder-tour", "version": 1, "tour": {"title": {"en": "A"}}}
+        archive.writestr(
+            "tour.json", json.dumps({**document, "sites": [], "stops": [], "media": []})
+        )
+    return {"data": {"team_id": str(w.team.id), "file": (io.BytesIO(out.getvalue()), "t.zip")}}
+
+
+def stop_file_body(w):
+    return {"data": {"file": (io.BytesIO(b"title,lat,lon\nPlaza,37.4,-6.0\n"), "s.csv")}}
+
+
+def exchange_cases(visibility: str) -> list:
+    """Exports and stop imports of a tour of ``visibility`` of team A."""
+    seen_by_all = visibility in ("public", "unlisted")
+    write = visible_write if seen_by_all else hidden_write
+
+    def tour(w):
+        return f"/tours/{w.tours[visibility].id}"
+
+    cases = [
+        (
+            f"tour-export-geojson-{visibility}",
+            "GET",
+            lambda w: f"{tour(w)}/export?format=geojson",
+            None,
+            same(200) if seen_by_all else TEAM_ONLY,
+            None,
+        ),
+        (
+            f"stops-import-{visibility}",
+            "POST",
+            lambda w: f"{tour(w)}/stops/import",
+            stop_file_body,
+            write(200),
+            lambda w: f"{tour(w)}/stops",
+        ),
+    ]
+    if visibility != "public":  # the public tour shows the world's photo, whose file is absent
+        zip_export = row(401, 403, 403, 200, 200, 200) if seen_by_all else hidden_write(200)
+        if not seen_by_all:
+            zip_export = {**zip_export, "anon": 404}  # a read: hidden before anything else
+        cases.append(
+            (
+                f"tour-export-zip-{visibility}",
+                "GET",
+                lambda w: f"{tour(w)}/export?format=zip",
+                None,
+                zip_export,
+                None,
+            )
+        )
+    return cases
+
+
+CASES.append(
+    (
+        "tours-import",
+        "POST",
+        lambda w: "/tours/import",
+        archive_body,
+        visible_write(201),
+        lambda w: "/tours?page_size=100",
+    )
+)
 for _visibility in ("draft", "workshop", "unlisted", "public"):
     CASES.extend(tour_cases(_visibility))
+    CASES.extend(exchange_cases(_visibility))
 
 CALLERS = [*ACTORS, "session:other", "session:editor"]
 

@@ -147,3 +147,17 @@ def test_complete_upload_whose_hand_over_was_interrupted_is_finished_on_head(app
     with app.app_context():
         item = db.session.get(MediaItem, int(head.headers["Upload-Media-Id"]))
         assert item.status is MediaStatus.READY and item.size == len(data)
+
+
+@pytest.mark.skipif(not FIXTURES.exists(), reason="../shared/fixtures is absent")
+def test_the_same_file_again_says_it_is_a_duplicate_of_the_item(client, editor):
+    team, _ = editor
+    data = (FIXTURES / "flower.jpg").read_bytes()
+    ids = []
+    for attempt in range(2):
+        location = create(client, team, len(data)).headers["Location"]
+        done = patch(client, location.removeprefix("http://localhost"), 0, data)
+        assert done.status_code == 204
+        ids.append(done.headers["Upload-Media-Id"])
+        assert done.headers.get("Upload-Duplicate") == ("1" if attempt else None)
+    assert ids[0] == ids[1]

@@ -7,19 +7,15 @@ Chromium is the system one (/usr/bin/chromium); Playwright never downloads a bro
 
 from __future__ import annotations
 
-import io
 import os
 import threading
-from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from PIL import Image
-from PIL import ImageDraw
 from werkzeug.serving import make_server
 
+from tests.tile_server import TileServer
 from tourbuilder import create_app
 from tourbuilder.extensions import db
 
@@ -36,56 +32,6 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 SHOTS = Path("/tmp/tb-shots")
 DESKTOP = {"width": 1280, "height": 800}
-
-
-def _tile_png() -> bytes:
-    """A light 256 px tile with a street grid, so screenshots look like a map."""
-    img = Image.new("RGB", (256, 256), (238, 234, 224))
-    draw = ImageDraw.Draw(img)
-    for pos in range(0, 256, 64):
-        draw.line([(pos, 0), (pos, 256)], fill=(255, 255, 255), width=6)
-        draw.line([(0, pos), (256, pos)], fill=(255, 255, 255), width=6)
-    draw.rectangle([90, 150, 170, 210], fill=(200, 225, 190))
-    out = io.BytesIO()
-    img.save(out, "PNG")
-    return out.getvalue()
-
-
-class TileServer:
-    """Answers ``/{z}/{x}/{y}.png`` with a real PNG and counts the requests."""
-
-    def __init__(self):
-        tile = _tile_png()
-        self.requests: list[str] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's name)
-                parts = self.path.strip("/").split("/")
-                if len(parts) == 3 and parts[2].endswith(".png"):
-                    server.requests.append(self.path)
-                    self.send_response(200)
-                    self.send_header("Content-Type", "image/png")
-                    self.send_header("Content-Length", str(len(tile)))
-                    self.send_header("Access-Control-Allow-Origin", "*")
-                    self.end_headers()
-                    try:
-                        self.wfile.write(tile)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass  # Leaflet cancels tiles it no longer needs
-                else:
-                    self.send_error(404)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 class LiveServer:

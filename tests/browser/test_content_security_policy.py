@@ -60,7 +60,7 @@ def test_pages_work_under_the_policy(new_page, editor, tile_server):
     seen["/login"] = violations(page)
     page.fill("input[name=email]", editor["email"])
     page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
+    page.locator("main form").locator("input[type=submit], button[type=submit]").click()
     page.wait_for_url("**/dashboard")
 
     library = f"/teams/{editor['team_id']}/media"

@@ -38,7 +38,7 @@ def sign_in(page, editor):
     page.goto("/login")
     page.fill("input[name=email]", editor["email"])
     page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
+    page.locator("main form").locator("input[type=submit], button[type=submit]").click()
     page.wait_for_url("**/dashboard")
 
 

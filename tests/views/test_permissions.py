@@ -204,11 +204,73 @@ CASES = [
         members_who_edit(303),
     ),
     (
+        "library-bulk",
+        "POST",
+        lambda w: f"/teams/{w.team}/media/bulk",
+        lambda w: {
+            "data": {"action": "consent", "consent": "no_people", "media_ids": [str(w.item)]}
+        },
+        members_who_edit(303),
+    ),
+    (
         "library-draft-tour",
         "POST",
         lambda w: f"/teams/{w.team}/media/tour",
         lambda w: {"data": {"media_ids": [str(w.item)], "title": "Walk"}},
         members_who_edit(303),
+    ),
+    ("sites", "GET", lambda w: f"/teams/{w.team}/sites", None, MEMBERS),
+    ("site-new-page", "GET", lambda w: f"/teams/{w.team}/sites/new", None, members_who_edit(200)),
+    (
+        "site-new",
+        "POST",
+        lambda w: f"/teams/{w.team}/sites/new",
+        lambda w: {"data": {"name-es": "Nuevo", "position": "37.1, -5.9", "visibility": "draft"}},
+        members_who_edit(303),
+    ),
+    ("site-edit-page", "GET", lambda w: f"/sites/{w.draft_site}/edit", None, members_who_edit(200)),
+    (
+        "site-edit",
+        "POST",
+        lambda w: f"/sites/{w.public_site}/edit",
+        lambda w: {"data": {"name-es": "Otro", "position": "37.1, -5.9", "visibility": "public"}},
+        members_who_edit(303),
+    ),
+    (
+        "site-delete-page",
+        "GET",
+        lambda w: f"/sites/{w.draft_site}/delete",
+        None,
+        members_who_edit(200),
+    ),
+    (
+        "site-delete",
+        "POST",
+        lambda w: f"/sites/{w.draft_site}/delete",
+        lambda w: {"data": {"delete": "1"}},
+        members_who_edit(303),
+    ),
+    ("team-settings-page", "GET", lambda w: f"/teams/{w.team}/settings", None, admins(200)),
+    (
+        "team-settings",
+        "POST",
+        lambda w: f"/teams/{w.team}/settings",
+        lambda w: {"data": {"name": "Team A", "languages": "es, en", "view": "", "zoom": "12"}},
+        admins(303),
+    ),
+    (
+        "team-theme-add",
+        "POST",
+        lambda w: f"/teams/{w.team}/settings/themes",
+        lambda w: {"data": {"label-en": "Care"}},
+        admins(303),
+    ),
+    (
+        "team-theme-change",
+        "POST",
+        lambda w: f"/teams/{w.team}/settings/themes/food",
+        lambda w: {"data": {"action": "rename", "label-en": "Local food"}},
+        admins(303),
     ),
     ("account", "GET", lambda w: "/account", None, SIGNED_IN),
     (
@@ -235,7 +297,7 @@ CASES = [
         "account-token-create",
         "POST",
         lambda w: "/account/tokens",
-        lambda w: {"data": {"name": "field laptop"}},
+        lambda w: {"data": {"token-name": "field laptop"}},
         SIGNED_IN,
     ),
     (  # the editor's token: nobody else learns it exists
@@ -276,7 +338,7 @@ def world(module_app, module_make):
     admin. Team A has a public and a draft tour and site, an open invitation, a media item
     its members alone may see (one small derivative file), and the editor has an API token
     and an unfinished upload."""
-    team = module_make.team(name="Team A")
+    team = module_make.team(name="Team A", themes=[{"key": "food", "labels": {"en": "Food"}}])
     other_team = module_make.team(name="Team B")
     people = {
         "other_editor": module_make.user(other_team, Role.EDITOR),

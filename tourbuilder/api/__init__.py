@@ -15,11 +15,12 @@ from . import media
 from . import schemas
 from . import sites
 from . import teams
+from . import tour_exchange
 from . import tours
 from . import uploads
 
 PREFIX = "/api/v1"
-BLUEPRINTS = (teams.blp, sites.blp, tours.blp, media.blp)
+BLUEPRINTS = (teams.blp, sites.blp, tours.blp, tour_exchange.blp, media.blp)
 
 
 class JSONProvider(DefaultJSONProvider):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from flask import current_app
 from flask import g
+from flask import jsonify
 from flask import request
 from flask_login import current_user
 from flask_smorest import abort
 from flask_smorest import Blueprint
+from marshmallow import fields
 from marshmallow import missing
+from marshmallow import Schema
 from marshmallow import ValidationError
 from sqlalchemy import func
 from sqlalchemy import select
@@ -25,15 +28,18 @@ from ..auth import load_user_from_token
 from ..auth import protect_api_request
 from ..auth import SAFE_METHODS
 from ..database import MAX_ID
+from ..errors import domain_error_body
 from ..extensions import csrf
 from ..extensions import db
 from ..models import Team
 from ..models.teams import can_edit_team_content
 from ..services.errors import InvalidValue
 from ..services.errors import NotFound
+from ..services.errors import StaleVersion
 from ..text import clean_data
 from ..text import clean_text
 from .schemas import LANGUAGE_RE
+from .schemas import Version
 
 
 def authenticate_api_request() -> None:
@@ -98,6 +104,7 @@ def make_blueprint(name: str, description: str) -> Blueprint:
     blp = ApiBlueprint(name.capitalize(), f"tourbuilder.api.{name}", description=description)
     csrf.exempt(blp)
     blp.before_request(authenticate_api_request)
+    blp.register_error_handler(StaleVersion, answer_stale_version)
     return blp
 
 
@@ -160,3 +167,65 @@ def paginate(query, pagination_parameters) -> list:
     pagination_parameters.item_count = count
     page = query.offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)
     return db.session.scalars(page).all()
+
+
+#: The optional body of a DELETE: the version the client saw (see :func:`body_version`).
+VERSION_BODY = {
+    "required": False,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"version": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+            },
+            "example": {"version": 3},
+        }
+    },
+}
+
+
+def body_version() -> int | None:
+    """The ``version`` of an optional JSON body (``{"version": 3}``) of a DELETE; None
+    without a body or without the key.
+
+    :raise 422: a body that is not a JSON object, or a version that is not a whole number.
+    """
+    if not request.get_data(cache=True):
+        return None
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        field_error("version", 'Send no body, or a JSON object such as {"version": 3}.')
+    if "version" not in body:
+        return None
+    if body["version"] is None:
+        field_error("version", "Send a whole number, or leave version out.")
+    try:
+        return Version().deserialize(body["version"])
+    except ValidationError as exc:
+        field_error("version", " ".join(exc.messages))
+
+
+class VersionConflict(Schema):
+    """409 for a stale ``version``: the error shape plus the object as it is now."""
+
+    code = fields.Integer()
+    status = fields.String()
+    message = fields.String()
+    errors = fields.Dict()
+    current = fields.Dict(metadata={"description": "The object's current representation"})
+
+
+#: The schema that shows each versioned model in a 409 (filled by the API modules).
+CURRENT_SCHEMAS: dict[type, type[Schema]] = {}
+
+
+def answer_stale_version(error: StaleVersion):
+    """A stale ``version`` (409): nothing changed; the body adds ``current``, the object
+    as it is now, so an editor can show what changed. 404 when it is gone meanwhile."""
+    db.session.rollback()
+    obj = db.session.get(type(error.obj), error.obj.id, populate_existing=True)
+    if obj is None:
+        abort(404, message=f"No {type(error.obj).__name__.lower()} with id {error.obj.id}.")
+    body = domain_error_body(error)
+    body["current"] = CURRENT_SCHEMAS[type(obj)]().dump(obj)
+    return jsonify(body), 409

@@ -22,12 +22,16 @@ from ..models import MediaStatus
 from ..services import commit
 from ..services import library
 from . import schemas
+from .common import body_version
+from .common import CURRENT_SCHEMAS
 from .common import field_error
 from .common import load_or_404
 from .common import make_blueprint
 from .common import paginate
 from .common import require_user
 from .common import team_for_new_content
+from .common import VERSION_BODY
+from .common import VersionConflict
 
 blp = make_blueprint("media", "Media: each team's library. Members see it; editors change it.")
 # Room for the multipart envelope and the other form fields around the file.
@@ -64,10 +68,12 @@ class MediaFields(Schema):
     as_panorama = schemas.Flag(
         metadata={"description": "Show a 2:1 photo as a 360° panorama (it is processed again)"}
     )
+    version = schemas.Version()
 
 
 class MediaSchema(Schema):
     id = fields.Integer()
+    version = fields.Integer()
     team_id = fields.Integer()
     site_id = fields.Integer(allow_none=True)
     kind = fields.Enum(MediaKind, by_value=True)
@@ -100,6 +106,9 @@ class MediaSchema(Schema):
     )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+CURRENT_SCHEMAS[MediaItem] = MediaSchema
 
 
 class UploadedSchema(MediaSchema):
@@ -160,19 +169,24 @@ class MediaById(MethodView):
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such item in your teams")
+    @blp.alt_response(409, schema=VersionConflict, description="Stale version")
     def patch(self, data, media_id):
         """Edit captions, credit, licence, consent, site and position."""
         item = library.update_item(load_or_404(MediaItem, media_id, "edit"), **data)
         commit()
         return item
 
+    @blp.doc(requestBody=VERSION_BODY)
     @blp.response(204)
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such item in your teams")
+    @blp.alt_response(409, schema=VersionConflict, description="Stale version")
+    @blp.alt_response(422, description="Not a version")
     def delete(self, media_id):
         """Delete a media item and its files; stops showing it lose it."""
-        library.delete_media(load_or_404(MediaItem, media_id, "edit"))
+        item = load_or_404(MediaItem, media_id, "edit")
+        library.delete_media(item, body_version())
         commit()
 
 

@@ -153,10 +153,10 @@ def _one_without_the_other(number: str, null: str) -> dict:
 COORDINATE_PAIR = {
     "allOf": [_one_without_the_other("lat", "lon"), _one_without_the_other("lon", "lat")]
 }
-COORDINATE_PAIR_SCHEMAS = ("StopFields", "StopCreate", "MediaFields")
+COORDINATE_PAIR_SCHEMAS = ("StopFields", "StopCreate", "StopRestore", "MediaFields")
 #: A new object has nothing to pair a single coordinate with.
 NEW_COORDINATE_PAIR = {"dependentRequired": {"lat": ["lon"], "lon": ["lat"]}}
-NEW_COORDINATE_PAIR_SCHEMAS = ("StopCreate",)
+NEW_COORDINATE_PAIR_SCHEMAS = ("StopCreate", "StopRestore")
 
 
 def document_field(converter, field, ret=None, **kwargs) -> dict:
@@ -208,6 +208,19 @@ class Id(Whole):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", validate.Range(min=1, max=2**31 - 1))
+        super().__init__(**kwargs)
+
+
+class Version(Whole):
+    """The version of an object the client saw (optimistic concurrency): when it is no
+    longer the current one the change is refused with 409."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=1, max=2**31 - 1))
+        kwargs.setdefault(
+            "metadata",
+            {"description": "The version you saw; a stale one is refused (409)"},
+        )
         super().__init__(**kwargs)
 
 

@@ -21,10 +21,14 @@ from ..services import site_map
 from ..services import sites as domain
 from ..services import tours
 from . import schemas
+from .common import body_version
+from .common import CURRENT_SCHEMAS
 from .common import load_or_404
 from .common import make_blueprint
 from .common import paginate
 from .common import team_for_new_content
+from .common import VERSION_BODY
+from .common import VersionConflict
 
 blp = make_blueprint("sites", "Sites: transformative projects on the map. Anyone sees public ones.")
 
@@ -44,9 +48,13 @@ class SiteFields(Schema):
     contact = schemas.Text(validate=validate.Length(max=500))
     approximate_location = schemas.Flag()
     visibility = fields.Enum(SiteVisibility, by_value=True)
+    version = schemas.Version()
 
 
 class SiteCreate(SiteFields):
+    class Meta:
+        exclude = ("version",)
+
     team_id = schemas.Id(required=True)
 
     name = schemas.Translated(max_length=200, required_text=True, removable=False, required=True)
@@ -56,6 +64,7 @@ class SiteCreate(SiteFields):
 
 class SiteSchema(Schema):
     id = fields.Integer()
+    version = fields.Integer()
     team_id = fields.Integer()
     name = fields.Dict()
     name_text = schemas.ResolvedText("name")
@@ -68,7 +77,11 @@ class SiteSchema(Schema):
         lambda site: site.address_for(current_user),
         metadata={"description": "Empty for approximate sites, except to their team"},
     )
-    themes = fields.List(fields.String())
+    themes = fields.List(fields.String(), metadata={"description": "Theme keys of the team's list"})
+    theme_labels = fields.Function(
+        lambda site: site.theme_labels(request.args.get("lang")),
+        metadata={"description": "The themes' labels in ?lang= (else the team's language)"},
+    )
     website = fields.String()
     contact = fields.String()
     visibility = fields.Enum(SiteVisibility, by_value=True)
@@ -118,21 +131,30 @@ class SiteById(MethodView):
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such site, or a draft of another team")
+    @blp.alt_response(409, schema=VersionConflict, description="Stale version")
     def patch(self, data, site_id):
         """Change a site. A translated field sets the languages given ("" removes one)."""
         site = domain.update_site(load_or_404(Site, site_id, "edit"), **data)
         commit()
         return site
 
+    @blp.doc(requestBody=VERSION_BODY)
     @blp.response(204)
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such site, or a draft of another team")
-    @blp.alt_response(409, description="A published tour stops at the site")
+    @blp.alt_response(
+        409, schema=VersionConflict, description="Stale version, or a published tour needs it"
+    )
+    @blp.alt_response(422, description="Not a version")
     def delete(self, site_id):
         """Delete a site, unless a published tour needs it for a stop's position."""
-        domain.delete_site(load_or_404(Site, site_id, "edit"))
+        site = load_or_404(Site, site_id, "edit")
+        domain.delete_site(site, body_version())
         commit()
+
+
+CURRENT_SCHEMAS[Site] = SiteSchema
 
 
 class FeatureCollection(Schema):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask import jsonify
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
+from marshmallow import EXCLUDE
 from marshmallow import fields
 from marshmallow import post_dump
 from marshmallow import Schema
@@ -19,13 +21,23 @@ from ..services import commit
 from ..services import tours as domain
 from ..text import render_markdown
 from . import schemas
+from .common import body_version
+from .common import CURRENT_SCHEMAS
 from .common import field_error
 from .common import load_or_404
 from .common import make_blueprint
 from .common import paginate
 from .common import team_for_new_content
+from .common import VERSION_BODY
+from .common import VersionConflict
 
 MAX_STOPS = 1000  # far beyond any tour; bounds the work of one reorder
+STOP_IDS = {
+    "type": "array",
+    "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    "uniqueItems": True,
+    "maxItems": MAX_STOPS,
+}
 
 blp = make_blueprint(
     "tours",
@@ -47,15 +59,20 @@ class TourFields(Schema):
     languages = fields.List(schemas.LanguageCode(), validate=validate.Length(max=20))
     visibility = fields.Enum(TourVisibility, by_value=True)
     cover_id = schemas.Id(allow_none=True)
+    version = schemas.Version()
 
 
 class TourCreate(TourFields):
+    class Meta:
+        exclude = ("version",)
+
     team_id = schemas.Id(required=True)
     title = schemas.Translated(max_length=200, required_text=True, removable=False, required=True)
 
 
 class TourSchema(Schema):
     id = fields.Integer()
+    version = fields.Integer()
     team_id = fields.Integer()
     slug = fields.String()
     title = fields.Dict()
@@ -89,10 +106,14 @@ class StopFields(Schema):
     media_ids = fields.List(
         schemas.Id(), validate=validate.Length(max=100), metadata={"uniqueItems": True}
     )
+    version = schemas.Version()
 
 
 class StopCreate(StopFields):
     """A new stop: its own place is both coordinates or none (see ``COORDINATE_PAIR``)."""
+
+    class Meta:
+        exclude = ("version",)
 
 
 class LocationSchema(Schema):
@@ -102,7 +123,12 @@ class LocationSchema(Schema):
 
 class StopSchema(Schema):
     id = fields.Integer()
+    version = fields.Integer()
     tour_id = fields.Integer()
+    tour_version = fields.Function(
+        lambda stop: stop.tour.version,
+        metadata={"description": "The tour's version (its stops' list and order count in it)"},
+    )
     position = fields.Integer()
     site_id = fields.Integer(allow_none=True)
     lat = fields.Float(allow_none=True, metadata={"description": "The stop's own place"})
@@ -131,6 +157,10 @@ class StopSchema(Schema):
         if not stop.tour.can_present(current_user):
             data.pop("presenter_notes", None)
         return data
+
+
+CURRENT_SCHEMAS[Tour] = TourSchema
+CURRENT_SCHEMAS[Stop] = StopSchema
 
 
 def _location(stop: Stop) -> dict | None:
@@ -179,7 +209,7 @@ class TourById(MethodView):
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such tour, or one you may not see")
-    @blp.alt_response(409, description="Publish checks failed")
+    @blp.alt_response(409, schema=VersionConflict, description="Stale version, or checks failed")
     def patch(self, data, tour_id):
         """Change a tour. Publishing (``public``, ``unlisted``) runs the publish checks."""
         tour = load_or_404(Tour, tour_id, "edit")
@@ -187,13 +217,17 @@ class TourById(MethodView):
         commit()
         return tour
 
+    @blp.doc(requestBody=VERSION_BODY)
     @blp.response(204)
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such tour, or one you may not see")
+    @blp.alt_response(409, schema=VersionConflict, description="Stale version")
+    @blp.alt_response(422, description="Not a version")
     def delete(self, tour_id):
         """Delete a tour and its stops (its media stay in the library)."""
-        domain.delete_tour(load_or_404(Tour, tour_id, "edit"))
+        tour = load_or_404(Tour, tour_id, "edit")
+        domain.delete_tour(tour, body_version())
         commit()
 
 
@@ -226,12 +260,19 @@ class StopOrder(MethodView):
             "content": {
                 "application/json": {
                     "schema": {
-                        "type": "array",
-                        "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                        "uniqueItems": True,
-                        "maxItems": MAX_STOPS,
+                        "oneOf": [
+                            STOP_IDS,
+                            {
+                                "type": "object",
+                                "required": ["stop_ids"],
+                                "properties": {
+                                    "stop_ids": STOP_IDS,
+                                    "version": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                                },
+                            },
+                        ]
                     },
-                    "example": [3, 1, 2],
+                    "example": {"stop_ids": [3, 1, 2], "version": 4},
                 }
             },
         }
@@ -240,19 +281,27 @@ class StopOrder(MethodView):
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such tour, or one you may not see")
-    @blp.alt_response(409, description="Not the tour's stops as they are now")
+    @blp.alt_response(
+        409, schema=VersionConflict, description="Stale version, or not the tour's stops now"
+    )
     @blp.alt_response(422, description="Not a list of distinct stop ids")
     def put(self, tour_id):
-        """Reorder the stops: the body lists every stop id of the tour once, in order."""
+        """Reorder the stops: the body lists every stop id of the tour once, in order
+        (``[3, 1, 2]``, or ``{"stop_ids": [3, 1, 2], "version": 4}`` with the tour's
+        version)."""
         tour = load_or_404(Tour, tour_id, "edit")
         body = request.get_json(silent=True)
+        version = None
+        if isinstance(body, dict):
+            version = body_version()
+            body = body.get("stop_ids")
         if not isinstance(body, list) or len(body) > MAX_STOPS:
             field_error("stop_ids", "Send a JSON list of stop ids, such as [3, 1, 2].")
         try:
             stop_ids = fields.List(schemas.Id()).deserialize(body)
         except ValidationError:
             field_error("stop_ids", "Every stop id is a positive integer.")
-        domain.reorder_stops(tour, stop_ids)
+        domain.reorder_stops(tour, stop_ids, version)
         commit()
         return tour.stops
 
@@ -271,17 +320,61 @@ class StopById(MethodView):
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such stop, or a tour you may not see")
+    @blp.alt_response(409, schema=VersionConflict, description="Stale version")
     def patch(self, data, tour_id, stop_id):
         """Change a stop; ``media_ids`` replaces its media, in order."""
         stop = domain.update_stop(load_or_404(Tour, tour_id, "edit"), stop_id, **data)
         commit()
         return stop
 
-    @blp.response(204)
+    @blp.doc(requestBody=VERSION_BODY)
+    @blp.response(200, StopSchema, description="The deleted stop: send it to …/restore to undo")
     @blp.alt_response(401, description="Not signed in")
     @blp.alt_response(403, description="Not an editor of the team")
     @blp.alt_response(404, description="No such stop, or a tour you may not see")
+    @blp.alt_response(409, schema=VersionConflict, description="Stale version of the stop")
+    @blp.alt_response(422, description="Not a version")
     def delete(self, tour_id, stop_id):
-        """Delete a stop; the others close up."""
-        domain.remove_stop(load_or_404(Tour, tour_id, "edit"), stop_id)
+        """Delete a stop; the others close up. The answer is the stop as it was (with its
+        position, texts, presenter notes, site and media): POST it to
+        ``/tours/{tour_id}/stops/restore`` to undo."""
+        tour = load_or_404(Tour, tour_id, "edit")
+        version = body_version()
+        domain.lock_tour(tour)  # read the stop as it is deleted, not as it was a moment ago
+        deleted = StopSchema().dump(domain.tour_stop(tour, stop_id))
+        domain.remove_stop(tour, stop_id, version)
         commit()
+        deleted["tour_version"] = tour.version
+        return jsonify(deleted)
+
+
+class StopRestore(StopFields):
+    """A deleted stop to put back: the body ``DELETE`` answered (read-only fields in it are
+    ignored), or any stop fields with ``position``."""
+
+    class Meta:
+        unknown = EXCLUDE
+        exclude = ("version",)
+
+    id = schemas.Id(metadata={"description": "Kept when the id is still free"})
+    position = schemas.Whole(
+        required=True,
+        validate=validate.Range(min=0, max=MAX_STOPS),
+        metadata={"description": "0 is the first place; past the end puts it last"},
+    )
+
+
+@blp.route("/tours/<int:tour_id>/stops/restore")
+class StopRestoreView(MethodView):
+    @blp.arguments(StopRestore)
+    @blp.response(201, StopSchema)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Not an editor of the team")
+    @blp.alt_response(404, description="No such tour, or one you may not see")
+    def post(self, data, tour_id):
+        """Undo a stop's deletion: put it back at its position with its texts, place,
+        site and media (those still in the team)."""
+        tour = load_or_404(Tour, tour_id, "edit")
+        stop = domain.restore_stop(tour, data.pop("position"), data.pop("id", None), **data)
+        commit()
+        return stop

@@ -22,6 +22,7 @@ from ..errors import domain_error_body
 from ..errors import error_body
 from ..extensions import csrf
 from ..extensions import db
+from ..models import MediaItem
 from ..models import Team
 from ..models import UploadSession
 from ..models.teams import can_edit_team_content
@@ -138,8 +139,7 @@ def upload(upload_id):
     offset = uploads.current_offset(session)
     commit()
     headers = tus_headers(**{"Upload-Offset": str(offset), "Upload-Length": str(session.length)})
-    if session.media_id:
-        headers["Upload-Media-Id"] = str(session.media_id)
+    add_media_headers(headers, session)
     return Response(status=200, headers=headers)
 
 
@@ -155,9 +155,20 @@ def patch(upload_id):
     session = uploads.append(session, offset, request.stream)
     commit()
     headers = tus_headers(**{"Upload-Offset": str(session.offset)})
-    if session.media_id:
-        headers["Upload-Media-Id"] = str(session.media_id)
+    add_media_headers(headers, session)
     return Response(status=204, headers=headers)
+
+
+def add_media_headers(headers: dict, session) -> None:
+    """A finished upload names its media item (``Upload-Media-Id``); ``Upload-Duplicate:
+    1`` says the team already had these bytes (the item is older than the upload), so the
+    page can say so and link to it."""
+    if not session.media_id:
+        return
+    headers["Upload-Media-Id"] = str(session.media_id)
+    item = db.session.get(MediaItem, session.media_id)
+    if item is not None and item.created_at < session.created_at:
+        headers["Upload-Duplicate"] = "1"
 
 
 @bp.route("/<upload_id>", methods=["DELETE"])

@@ -8,6 +8,7 @@ from enum import StrEnum  # noqa: F401  (re-exported for the models)
 
 from sqlalchemy import DateTime
 from sqlalchemy import Enum
+from sqlalchemy import Integer
 from sqlalchemy import JSON
 from sqlalchemy import TypeDecorator
 from sqlalchemy.ext.mutable import MutableDict
@@ -66,6 +67,14 @@ class Timestamps:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class Versioned:
+    """An edit counter for optimistic concurrency: 1 when made, +1 with every change people
+    make through the services (:func:`tourbuilder.services.versions.bump`). A client sends
+    the version it saw; a stale one is refused (409) and nothing changes."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
 
 
 class Translatable:

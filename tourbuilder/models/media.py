@@ -25,6 +25,7 @@ from .base import Timestamps
 from .base import Translatable
 from .base import translated_column
 from .base import UTCDateTime
+from .base import Versioned
 from .sites import Site
 from .teams import can_edit_team_content
 from .teams import is_team_member
@@ -61,7 +62,7 @@ class Consent(StrEnum):
     CONSENT_RECORDED = "consent_recorded"
 
 
-class MediaItem(Timestamps, Translatable, db.Model):
+class MediaItem(Timestamps, Translatable, Versioned, db.Model):
     """A photo, video, panorama or audio recording of a team.
 
     ================  =========  ==========  ===========  ======  ==========  ==========

@@ -18,6 +18,7 @@ from .base import StrEnum
 from .base import Timestamps
 from .base import Translatable
 from .base import translated_column
+from .base import Versioned
 from .teams import can_edit_team_content
 from .teams import is_team_member
 from .teams import Team
@@ -32,7 +33,7 @@ class SiteVisibility(StrEnum):
     PUBLIC = "public"
 
 
-class Site(Timestamps, Translatable, db.Model):
+class Site(Timestamps, Translatable, Versioned, db.Model):
     """A transformative project, shown as a place on the map; it can appear in many tours.
 
     =============  =========  ==========  ===========  ======  ==========  ==========
@@ -72,6 +73,10 @@ class Site(Timestamps, Translatable, db.Model):
 
     def fallback_language(self) -> str:
         return self.team.default_language if self.team else "en"
+
+    def theme_labels(self, lang: str | None = None) -> list[str]:
+        """The site's themes as the reader reads them (labels from the team's list)."""
+        return [self.team.theme_label(key, lang) for key in self.themes or []]
 
     def can_view(self, user) -> bool:
         return self.visibility is SiteVisibility.PUBLIC or is_team_member(user, self.team_id)

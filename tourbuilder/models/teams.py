@@ -10,6 +10,7 @@ from flask import current_app
 from flask import has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean
+from sqlalchemy import Float
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import or_
@@ -58,6 +59,14 @@ class Team(Timestamps, db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     country: Mapped[str] = mapped_column(String(2), default="")
     languages: Mapped[list] = json_list_column()
+    # The theme list sites choose from: [{"key": "local-food", "labels": {"en": "Local
+    # food", "ar": ...}}]; sites store the stable key, pages show the label
+    # (:meth:`theme_label`). Team admins edit it (services/team_settings.py).
+    themes: Mapped[list] = json_list_column(server_default="[]")
+    # The view the team's maps open on when nothing is placed yet (the position picker).
+    map_lat: Mapped[float | None] = mapped_column(Float, default=None)
+    map_lon: Mapped[float | None] = mapped_column(Float, default=None)
+    map_zoom: Mapped[int | None] = mapped_column(Integer, default=None)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan"
@@ -66,6 +75,28 @@ class Team(Timestamps, db.Model):
     @property
     def default_language(self) -> str:
         return self.languages[0] if self.languages else "en"
+
+    @property
+    def map_view(self) -> tuple[float, float, int] | None:
+        """``(lat, lon, zoom)`` of the team's default map view, or None when unset."""
+        if self.map_lat is None or self.map_lon is None:
+            return None
+        return self.map_lat, self.map_lon, self.map_zoom or 12
+
+    def theme_keys(self) -> list[str]:
+        return [theme["key"] for theme in self.themes or []]
+
+    def theme_label(self, key: str, lang: str | None = None) -> str:
+        """The theme's label in ``lang``, else in the team's first language, else any;
+        the key itself for a theme no longer on the list."""
+        for theme in self.themes or []:
+            if theme["key"] == key:
+                labels = theme.get("labels") or {}
+                for candidate in (lang, self.default_language):
+                    if candidate and labels.get(candidate):
+                        return labels[candidate]
+                return next((label for label in labels.values() if label), key)
+        return key
 
     def can_view_members(self, user) -> bool:
         return is_site_admin(user) or role_for(user, self.id) is not None

@@ -24,6 +24,7 @@ from .base import Timestamps
 from .base import Translatable
 from .base import translated_column
 from .base import UTCDateTime
+from .base import Versioned
 from .media import MediaItem
 from .sites import Site
 from .teams import can_edit_team_content
@@ -46,7 +47,7 @@ class TourVisibility(StrEnum):
 PUBLISHED = (TourVisibility.PUBLIC, TourVisibility.UNLISTED)
 
 
-class Tour(Timestamps, Translatable, db.Model):
+class Tour(Timestamps, Translatable, Versioned, db.Model):
     """A map-based virtual visit: an ordered list of stops.
 
     ===================  =========  ==========  ===========  ======  ==========  ==========
@@ -118,7 +119,7 @@ class Tour(Timestamps, Translatable, db.Model):
         return can_edit_team_content(user, self.team_id)
 
 
-class Stop(Timestamps, Translatable, db.Model):
+class Stop(Timestamps, Translatable, Versioned, db.Model):
     """One step of a tour: a site (or a place of its own), its story and its media."""
 
     __table_args__ = (

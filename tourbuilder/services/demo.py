@@ -1,7 +1,7 @@
 """The demo: a team from Seville and a public tour of six transformative projects.
 
-Its photos are drawn here with Pillow (no third-party media), then go through the same
-storage path as uploads.
+Its photos are drawn here with Pillow (no third-party media), their names in a font that
+has every letter (tourbuilder/fonts.py), then go through the same storage path as uploads.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import random
 from PIL import Image
 from PIL import ImageDraw
 from PIL import ImageFilter
-from PIL import ImageFont
 from sqlalchemy import select
 
 from ..extensions import db
+from ..fonts import picture_font
 from ..models import Consent
 from ..models import MediaItem
 from ..models import MediaStatus
@@ -33,6 +33,8 @@ from .library import store_upload
 from .library import update_item
 from .processing import process_media_item
 from .sites import create_site
+from .team_settings import add_theme
+from .team_settings import set_map_view
 from .teams import create_team
 from .tours import add_stop
 from .tours import create_tour
@@ -40,6 +42,21 @@ from .tours import update_tour
 
 DEMO_TEAM = "Demo · Sevilla"
 DEMO_SLUG = "sevilla-solidaria"
+
+# The demo team's theme list: the English label (what STOPS name) and the Spanish one.
+THEMES = {
+    "community garden": "huerto comunitario",
+    "commons": "bienes comunes",
+    "local food": "alimentación local",
+    "short supply chains": "circuitos cortos",
+    "public space": "espacio público",
+    "cooperative": "cooperativa",
+    "crafts": "artesanía",
+    "heritage": "patrimonio",
+    "tourism": "turismo",
+    "environment": "medio ambiente",
+    "care": "cuidados",
+}
 
 # Real places in Seville; the stories are illustrative.
 STOPS = [
@@ -130,13 +147,6 @@ STOPS = [
 ]
 
 
-def _font(size: int):
-    try:
-        return ImageFont.load_default(size=size)
-    except (TypeError, OSError):  # Pillow built without FreeType
-        return ImageFont.load_default()
-
-
 def draw_photo(title: str, colour: tuple[int, int, int], seed: int, size=(1600, 1067)) -> bytes:
     """A landscape 'photo' of a place: sky, ground, buildings, and its name."""
     rnd = random.Random(seed)
@@ -160,9 +170,10 @@ def draw_photo(title: str, colour: tuple[int, int, int], seed: int, size=(1600, 
         x += w + rnd.randint(0, 30)
     img = img.filter(ImageFilter.GaussianBlur(0.6))
     draw = ImageDraw.Draw(img)
-    font = _font(72)
     draw.rectangle([0, height - 150, width, height], fill=(0, 0, 0))
-    draw.text((48, height - 120), title, fill=(255, 255, 255), font=font)
+    font = picture_font(72, title)  # every letter of the six languages (fonts.py)
+    if font is not None:
+        draw.text((48, height - 120), title, fill=(255, 255, 255), font=font)
     out = io.BytesIO()
     img.save(out, "JPEG", quality=88)
     return out.getvalue()
@@ -215,6 +226,7 @@ def create_demo() -> Tour:
     team = db.session.scalar(select(Team).where(Team.name == DEMO_TEAM))
     if team is None:
         team = create_team(DEMO_TEAM, "ES", ["es", "en"])
+        set_map_view(team, 37.3891, -5.9845, 13)
     photos = [
         store_demo_file(
             team, draw_photo(spec["name"]["es"], spec["colour"], index), f"demo-{index + 1}.jpg"
@@ -232,13 +244,15 @@ def create_demo() -> Tour:
         },
         languages=["es", "en"],
     )
+    have = {theme["labels"].get("en"): theme["key"] for theme in team.themes}
+    keys = {en: have.get(en) or add_theme(team, {"en": en, "es": es}) for en, es in THEMES.items()}
     for index, (spec, photo) in enumerate(zip(STOPS, photos, strict=True)):
         site = create_site(
             team,
             name=spec["name"],
             lat=spec["lat"],
             lon=spec["lon"],
-            themes=spec["themes"],
+            themes=[keys[theme] for theme in spec["themes"]],
             visibility=SiteVisibility.PUBLIC,
             description={"es": spec["narrative"]["es"].split(".")[0] + "."},
         )

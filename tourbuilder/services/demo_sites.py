@@ -18,6 +18,7 @@ from ..models import Site
 from ..models import SiteVisibility
 from ..models import Team
 from ..models import TourVisibility
+from .team_settings import add_theme
 from .teams import create_team
 from .tours import add_stop
 from .tours import create_tour
@@ -47,23 +48,28 @@ TOURS = 3
 STOPS_PER_TOUR = 8
 
 
-def _team(country: str, languages: list[str]) -> Team:
+def _team(country: str, languages: list[str]) -> tuple[Team, dict]:
+    """The country's synthetic team, and its theme keys by English label."""
     name = f"{TEAM_PREFIX} {country}"
     team = db.session.scalar(select(Team).where(Team.name == name))
-    return team or create_team(name, country, languages)
+    if team is None:
+        team = create_team(name, country, languages)
+        for label in THEMES:
+            add_theme(team, {"en": label})
+    return team, {theme["labels"].get("en"): theme["key"] for theme in team.themes}
 
 
 def add_synthetic_sites(count: int, seed: int = 1) -> list[Site]:
     """Add ``count`` public sites (and, from 24 sites on, three public tours through some of
     them); returns the sites. Numbers continue after sites made by an earlier run."""
     rng = random.Random(seed)
-    teams = [(_team(code, langs), langs, cities) for code, langs, cities in COUNTRIES]
+    teams = [(*_team(code, langs), langs, cities) for code, langs, cities in COUNTRIES]
     start = db.session.scalar(
-        select(func.count(Site.id)).where(Site.team_id.in_([t.id for t, _l, _c in teams]))
+        select(func.count(Site.id)).where(Site.team_id.in_([t[0].id for t in teams]))
     )
     sites = []
     for n in range(start + 1, start + count + 1):
-        team, languages, cities = teams[n % len(teams)]
+        team, theme_keys, languages, cities = teams[n % len(teams)]
         _city, lat, lon = rng.choice(cities)
         site = Site(
             team=team,
@@ -71,7 +77,7 @@ def add_synthetic_sites(count: int, seed: int = 1) -> list[Site]:
             description={languages[0]: f"{KINDS[languages[0]]} {n}: {rng.choice(THEMES)}."},
             lat=round(min(max(lat + rng.gauss(0, 0.25), -90), 90), 6),
             lon=round(min(max(lon + rng.gauss(0, 0.25), -180), 180), 6),
-            themes=[rng.choice(THEMES)],
+            themes=[theme_keys[rng.choice(THEMES)]],
             approximate_location=rng.random() < 0.1,
             visibility=SiteVisibility.PUBLIC,
         )

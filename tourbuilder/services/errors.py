@@ -74,3 +74,23 @@ class PublishError(Conflict):
 
     def errors(self) -> dict:
         return {"visibility": self.problems}
+
+
+def translate(message: str) -> str:
+    """``message`` in the interface language of the request, if any (a command, a job:
+    as written). Import it as ``_`` so that ``make messages`` finds the strings."""
+    from flask import has_request_context
+    from flask_babel import gettext
+
+    return gettext(message) if has_request_context() else message
+class StaleVersion(Conflict):
+    """The client's ``version`` of ``obj`` is not the current one: someone changed it since
+    (409). The API answers with the current representation beside the error."""
+
+    def __init__(self, obj):
+        super().__init__(
+            "version",
+            "Someone else changed this since you loaded it. Look at the current version, "
+            "then make your change again.",
+        )
+        self.obj = obj

@@ -138,9 +138,11 @@ def import_folder(team: Team, folder: Path, title: str | None = None, user=None)
     return report
 
 
-def tour_from_media(team: Team, items: list[MediaItem], title: str):
+def tour_from_media(team: Team, items: list[MediaItem], title: str, language: str | None = None):
     """A draft tour with one stop (and one draft site) per place; returns (tour, unplaced).
 
+    ``language`` is the language ``title`` was typed in: the person's interface language,
+    which the adapter passes (a page); the team's first language when None (a command).
     The tour is None when no item has a position.
     """
     located, unplaced = [], []
@@ -152,8 +154,9 @@ def tour_from_media(team: Team, items: list[MediaItem], title: str):
     if not located:
         return None, unplaced
     radius = float(current_app.config["IMPORT_GROUP_RADIUS_M"])
-    lang = team.default_language
-    tour = create_tour(team, {lang: title}, languages=list(team.languages or [lang]))
+    lang = language or team.default_language
+    languages = list(team.languages or [team.default_language])
+    tour = create_tour(team, {lang: title}, languages=languages)
     for number, place in enumerate(group_by_place(located, radius), start=1):
         site = Site(
             team=team,

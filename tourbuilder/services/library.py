@@ -44,6 +44,7 @@ from .errors import NotFound
 from .errors import TooLarge
 from .sites import check_position
 from .sites import team_site
+from .versions import bump
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +268,7 @@ def site_media(site) -> list[MediaItem]:
     ).all()
 
 
-def update_item(item: MediaItem, **fields) -> MediaItem:
+def update_item(item: MediaItem, version: int | None = None, **fields) -> MediaItem:
     """Edit what people say about an item: ``caption`` and ``alt_text`` (translated;
     plain text is in the team's first language), ``credit``, ``licence``, ``consent``,
     ``site_id``, ``lat``/``lon`` (a position of its own; both or neither),
@@ -276,7 +277,9 @@ def update_item(item: MediaItem, **fields) -> MediaItem:
 
     :raise InvalidValue: a site of another team, half a coordinate pair, a confirmation
         without a position, or ``as_panorama`` for an item that does not look like one.
+    :raise StaleVersion: ``version`` is given and not the item's current one.
     """
+    bump(item, version)
     set_translated(item, fields, TEXTS, item.team.default_language)
     if "site_id" in fields:
         item.site = team_site(item.team_id, fields.pop("site_id"))
@@ -305,9 +308,13 @@ def update_item(item: MediaItem, **fields) -> MediaItem:
     return item
 
 
-def delete_media(item: MediaItem) -> None:
+def delete_media(item: MediaItem, version: int | None = None) -> None:
     """Delete the item; its derivatives, and its original unless another team's item has
-    the same bytes, are deleted from storage once the adapter commits."""
+    the same bytes, are deleted from storage once the adapter commits.
+
+    :raise StaleVersion: ``version`` is given and not the item's current one.
+    """
+    bump(item, version)
     storage = get_storage()
     keys = [entry.get("key") for entry in (item.derivatives or {}).values()]
     others = db.session.scalar(
@@ -340,6 +347,7 @@ def attach_captions(item: MediaItem, language: str, stream: BinaryIO) -> str:
         raise UploadError(exc.message) from exc
     finally:
         os.unlink(path)
+    bump(item)
     name = captions_name(language)
     key = derived_key(item.id, name)
     data = text.encode("utf-8")
@@ -363,5 +371,6 @@ def remove_captions(item: MediaItem, language: str) -> None:
     entry = item.derivatives.pop(captions_name(language), None)
     if entry is None:
         raise NotFound(None, f"This item has no captions in {language!r}.")
+    bump(item)
     db.session.flush()
     after_commit(lambda: get_storage().delete(entry["key"]))

@@ -195,7 +195,12 @@ def _process(item: MediaItem) -> str:
             sha256=item.sha256 or None,
         )
         old_keys = {entry["key"] for entry in item.derivatives.values()}
-        derivatives = {}
+        # captions are what people attached, not made from the file: they stay
+        derivatives = {
+            name: entry
+            for name, entry in item.derivatives.items()
+            if entry.get("role") == "captions"
+        }
         for d in [*result.derivatives, *result.poster]:
             name = derivative_name(d.role, d.size, d.format)
             key = derived_key(item.id, name)

@@ -109,7 +109,7 @@ def layer(lang: str | None) -> Layer:
     """The public sites as a GeoJSON FeatureCollection, names in ``lang`` where written.
 
     Each feature: ``id``, a Point, and properties ``name``, ``team`` (an id of the
-    collection's ``teams``), ``themes``, ``languages`` (those its name or description is
+    collection's ``teams``), ``themes`` (their labels in ``lang``), ``languages`` (those its name or description is
     written in) and ``approximate`` (only when true: the position is rounded to ~1 km).
     """
     key = (lang, data_version())
@@ -128,7 +128,7 @@ def layer(lang: str | None) -> Layer:
         properties = {
             "name": _text(row.name or {}, lang, fallback),
             "team": row.team_id,
-            "themes": list(row.themes or []),
+            "themes": [team.theme_label(key, lang) for key in row.themes or []],
             "languages": sorted({k for k, v in {**row.description, **row.name}.items() if v}),
         }
         if row.approximate_location:

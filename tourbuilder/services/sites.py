@@ -20,6 +20,7 @@ from ..text import set_translated
 from .errors import Conflict
 from .errors import InvalidValue
 from .errors import NotFound
+from .versions import bump
 
 TEXTS = ("name", "description")
 
@@ -78,20 +79,51 @@ def create_site(team: Team, **fields) -> Site:
     return site
 
 
-def update_site(site: Site, **fields) -> Site:
-    """Set a site's fields; a translated field sets the languages given ("" removes one)."""
+def update_site(site: Site, version: int | None = None, **fields) -> Site:
+    """Set a site's fields; a translated field sets the languages given ("" removes one).
+
+    :raise StaleVersion: ``version`` is given and not the site's current one.
+    :raise InvalidValue: no name left; a theme that is not on the team's list (nor
+        already on the site: words from before the list stay until removed).
+    """
+    bump(site, version)
     set_translated(site, fields, TEXTS, site.team.default_language, required=("name",))
+    if "themes" in fields:
+        fields["themes"] = check_themes(site, fields["themes"])
     for name, value in fields.items():
         setattr(site, name, value)
     db.session.flush()
     return site
 
 
-def delete_site(site: Site) -> None:
+def check_themes(site: Site, themes: list[str]) -> list[str]:
+    """``themes`` without repeats, each a key of the team's theme list or one the site has.
+
+    :raise InvalidValue: an unknown theme.
+    """
+    allowed = set(site.team.theme_keys()) | set(site.themes or [])
+    themes = list(dict.fromkeys(themes or []))
+    for key in themes:
+        if key not in allowed:
+            raise InvalidValue(
+                "themes", f"Unknown theme: {key}. Choose from the team's themes (its settings)."
+            )
+    return themes
+
+
+def tours_at(site: Site) -> list[Tour]:
+    """The tours with a stop at ``site``, by id."""
+    stops_here = select(Stop.tour_id).where(Stop.site_id == site.id)
+    return db.session.scalars(select(Tour).where(Tour.id.in_(stops_here)).order_by(Tour.id)).all()
+
+
+def delete_site(site: Site, version: int | None = None) -> None:
     """Delete a site.
 
+    :raise StaleVersion: ``version`` is given and not the site's current one.
     :raise Conflict: a published tour has a stop placed only by this site.
     """
+    bump(site, version)
     needed = db.session.scalars(
         select(Tour.slug)
         .join(Stop, Stop.tour_id == Tour.id)

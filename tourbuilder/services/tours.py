@@ -30,8 +30,10 @@ from .errors import InvalidValue
 from .errors import NotFound
 from .errors import PublishError
 from .library import team_media
+from .library import team_media_among
 from .sites import check_position
 from .sites import team_site
+from .versions import bump
 
 SLUG_MAX = 80
 TOUR_TEXTS = ("title", "summary")
@@ -104,12 +106,14 @@ def _check_slug(slug: str) -> None:
         raise Conflict("slug", f"The slug {slug!r} is taken.")
 
 
-def update_tour(tour: Tour, **fields) -> Tour:
+def update_tour(tour: Tour, version: int | None = None, **fields) -> Tour:
     """Change a tour's fields; a visibility change runs the publish checks.
 
+    :raise StaleVersion: ``version`` is given and not the tour's current one.
     :raise InvalidValue: a malformed or taken slug, or a cover from another team.
     :raise PublishError: publishing while the publish checks fail.
     """
+    bump(tour, version)
     visibility = fields.pop("visibility", None)
     slug = fields.pop("slug", tour.slug)
     if slug != tour.slug:
@@ -127,8 +131,12 @@ def update_tour(tour: Tour, **fields) -> Tour:
     return tour
 
 
-def delete_tour(tour: Tour) -> None:
-    """Delete a tour and its stops; its media stay in the library."""
+def delete_tour(tour: Tour, version: int | None = None) -> None:
+    """Delete a tour and its stops; its media stay in the library.
+
+    :raise StaleVersion: ``version`` is given and not the tour's current one.
+    """
+    bump(tour, version)
     db.session.delete(tour)
     db.session.flush()
 
@@ -200,9 +208,11 @@ def set_visibility(tour: Tour, visibility: TourVisibility) -> None:
     tour.visibility = visibility
 
 
-def lock_tour(tour: Tour) -> None:
+def lock_tour(tour: Tour, version: int | None = None, *, change: bool = False) -> None:
     """Serialise changes to ``tour``'s stops: take the tour's write lock for the rest of
-    the transaction, then read its stops afresh.
+    the transaction, then read its stops afresh. With ``change`` (a stop added, removed,
+    restored or moved: the tour's list of stops changes) the tour's version counts up,
+    and with ``version`` only if that is still the tour's version.
 
     The lock is an UPDATE of the tour row (its ``updated_at``): a row lock that other
     transactions wait for on PostgreSQL, and the database's write lock on SQLite, where
@@ -210,7 +220,10 @@ def lock_tour(tour: Tour) -> None:
     Whoever waited then sees the stops as the winner left them.
 
     :raise NotFound: the tour was deleted meanwhile.
+    :raise StaleVersion: ``version`` is given and not the tour's current one.
     """
+    if change:
+        bump(tour, version)
     table = Tour.__table__
     locked = db.session.execute(
         table.update().where(table.c.id == tour.id).values(updated_at=utcnow())
@@ -240,14 +253,16 @@ def _set_stop_fields(stop: Stop, fields: dict, new: bool = False) -> None:
     check_position(stop, fields, new)
 
 
-def update_stop(tour: Tour, stop_id: int, **fields) -> Stop:
+def update_stop(tour: Tour, stop_id: int, version: int | None = None, **fields) -> Stop:
     """Set a stop's fields; ``media_ids`` replaces its media, in order.
 
     :raise NotFound: no such stop in the tour (perhaps deleted a moment ago).
+    :raise StaleVersion: ``version`` is given and not the stop's current one.
     :raise InvalidValue: as :func:`add_stop`.
     """
     lock_tour(tour)
     stop = tour_stop(tour, stop_id)
+    bump(stop, version)
     _set_stop_fields(stop, fields)
     db.session.flush()
     return stop
@@ -258,7 +273,7 @@ def add_stop(tour: Tour, **fields) -> Stop:
 
     :raise InvalidValue: a site or media item of another team, or half a coordinate pair.
     """
-    lock_tour(tour)
+    lock_tour(tour, change=True)
     stop = Stop(title={}, narrative={}, presenter_notes={})
     tour.stops.append(stop)
     try:
@@ -279,16 +294,19 @@ def tour_stop(tour: Tour, stop_id: int) -> Stop:
     return stop
 
 
-def reorder_stops(tour: Tour, stop_ids: list[int]) -> None:
+def reorder_stops(tour: Tour, stop_ids: list[int], version: int | None = None) -> None:
     """Put the stops in the order of ``stop_ids``, a permutation of the tour's stop ids.
+    The tour's version counts the change (the stops' own versions do not: their order is
+    the tour's).
 
     :raise InvalidValue: an id is listed twice.
+    :raise StaleVersion: ``version`` is given and not the tour's current one.
     :raise Conflict: ``stop_ids`` are not the tour's stops as they are now (one was added
         or deleted meanwhile, or never belonged to it).
     """
     if len(set(stop_ids)) != len(stop_ids):
         raise InvalidValue("stop_ids", "A stop is listed twice.")
-    lock_tour(tour)
+    lock_tour(tour, version, change=True)
     by_id = {stop.id: stop for stop in tour.stops}
     if set(stop_ids) != set(by_id):
         raise Conflict("stop_ids", "List every stop of the tour exactly once, as it is now.")
@@ -298,12 +316,44 @@ def reorder_stops(tour: Tour, stop_ids: list[int]) -> None:
     db.session.flush()
 
 
-def remove_stop(tour: Tour, stop_id: int) -> None:
-    """Delete a stop; the ones after it close up.
+def remove_stop(tour: Tour, stop_id: int, version: int | None = None) -> None:
+    """Delete a stop; the ones after it close up. To offer an undo (:func:`restore_stop`),
+    an adapter reads the stop first under :func:`lock_tour`, which this takes again.
 
     :raise NotFound: no such stop in the tour (perhaps deleted a moment ago).
+    :raise StaleVersion: ``version`` is given and not the stop's current one.
     """
-    lock_tour(tour)
-    tour.stops.remove(tour_stop(tour, stop_id))
+    lock_tour(tour, change=True)
+    stop = tour_stop(tour, stop_id)
+    bump(stop, version)
+    tour.stops.remove(stop)
     tour.stops.reorder()
     db.session.flush()
+
+
+def restore_stop(tour: Tour, position: int, stop_id: int | None = None, **fields) -> Stop:
+    """Put back a deleted stop (the undo of :func:`remove_stop`) at ``position`` (0 is the
+    first; past the end, last) with its ``fields`` as :func:`add_stop` takes them. It keeps
+    ``stop_id`` when that id is free, so links to it work again; else it gets a new one.
+    A site or media items deleted or moved to another team since are left out, so an
+    undo never fails on what it cannot bring back. Counts in the tour's version.
+
+    :raise InvalidValue: half a coordinate pair.
+    """
+    lock_tour(tour, change=True)
+    team_id = tour.team.id
+    if fields.get("site_id") is not None:
+        site = db.session.get(Site, fields["site_id"])
+        fields["site_id"] = site.id if site is not None and site.team_id == team_id else None
+    if "media_ids" in fields:
+        wanted = list(dict.fromkeys(fields["media_ids"]))
+        kept = {item.id for item in team_media_among(tour.team, wanted)}
+        fields["media_ids"] = [media_id for media_id in wanted if media_id in kept]
+    stop = Stop(title={}, narrative={}, presenter_notes={})
+    if stop_id is not None and db.session.get(Stop, stop_id) is None:
+        stop.id = stop_id
+    tour.stops.insert(max(0, min(position, len(tour.stops))), stop)
+    _set_stop_fields(stop, fields, new=True)
+    tour.stops.reorder()
+    db.session.flush()
+    return stop

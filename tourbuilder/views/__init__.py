@@ -1,4 +1,19 @@
-"""HTML pages, one blueprint per area."""
+"""HTML pages, one blueprint per area, and the Jinja helpers the position picker uses."""
+
+from flask import current_app
+
+from .. import maps
+from ..coordinates import format_position
+
+
+def map_tiles() -> maps.TileSettings:
+    """The basemap (``TILE_URL``...) for maps drawn in the browser (the position picker)."""
+    return maps.TileSettings.from_config(current_app.config)
+
+
+def position_text(value) -> str:
+    """A ``(lat, lon)`` pair as the picker's text field shows it."""
+    return format_position(*value) if value else ""
 
 
 def init_app(app) -> None:
@@ -9,7 +24,11 @@ def init_app(app) -> None:
     from . import media
     from . import public
     from . import sharing
+    from . import sites
+    from . import team_settings
     from . import teams
+    from . import tiles
+    from . import tour_files
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
@@ -19,3 +38,9 @@ def init_app(app) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(sharing.bp)
     app.register_blueprint(discovery.bp)
+    app.register_blueprint(tiles.bp)
+    app.register_blueprint(tour_files.bp)
+    app.register_blueprint(sites.bp)
+    app.register_blueprint(team_settings.bp)
+    app.add_template_global(map_tiles)
+    app.add_template_filter(position_text)

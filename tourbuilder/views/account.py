@@ -28,16 +28,23 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 
 
 def render_account(new_token: str | None = None, **forms):
-    profile = forms.get("profile") or ProfileForm(obj=current_user)
+    """The page with its forms; ``forms`` are the ones just submitted (with their errors).
+
+    The others are drawn afresh with ``formdata=None``: Flask-WTF fills a form from the
+    request's form data whenever the request is a POST, and the profile and token forms
+    both have a ``name`` field, so the token's label would otherwise appear as "Your name"
+    (and be saved by the next profile save).
+    """
+    profile = forms.get("profile") or ProfileForm(formdata=None, obj=current_user)
     profile.language.choices = [("", _("As my browser says"))] + list(
         current_app.config["LANGUAGES"].items()
     )
     return render_template(
         "account/account.html",
         profile=profile,
-        password=forms.get("password") or PasswordForm(),
-        token_form=forms.get("token") or TokenForm(),
-        revoke_form=RevokeForm(),
+        password=forms.get("password") or PasswordForm(formdata=None),
+        token_form=forms.get("token") or TokenForm(formdata=None),
+        revoke_form=RevokeForm(formdata=None),
         tokens=accounts.live_tokens(current_user),
         new_token=new_token,
     )

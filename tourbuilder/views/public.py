@@ -34,6 +34,7 @@ from ..services import library
 from ..services import site_map
 from ..services import tours
 from ..text import render_markdown
+from ..tiles import proxy_enabled
 
 bp = Blueprint("public", __name__)
 
@@ -161,7 +162,16 @@ def picture_of(item: MediaItem) -> dict | None:
 
 
 def tiles() -> maps.TileSettings:
-    return maps.TileSettings.from_config(current_app.config)
+    """The base map's tiles for this page: through the app's tile cache (``/tiles/...``)
+    unless ``TILE_PROXY`` is off; attribution stays the tile provider's."""
+    config = current_app.config
+    local = request.script_root + "/tiles/{z}/{x}/{y}.png" if proxy_enabled(config) else None
+    return maps.TileSettings.from_config(config, local)
+
+
+def map_notes() -> dict:
+    """Words every map may show (static/js/map.js): the note over the built-in basemap."""
+    return {"offline": _("Detailed map unavailable — showing a simplified map")}
 
 
 def static_url(filename: str) -> str:
@@ -197,6 +207,7 @@ def home():
             "cluster": _("%(num)s projects here: zoom in"),
             "approximate": _("Approximate location"),
             "failed": _("The projects could not be loaded. Check your connection and reload."),
+            **map_notes(),
         },
     }
     parts = maps.cluster_map(tiles(), data, static_url)
@@ -256,6 +267,7 @@ def tour(slug: str, number: int | None = None):
         "map": _("Map of the tour's stops"),
         "stop": _("Stop %(num)s: %(title)s"),
         "position": _("Stop %(num)s of %(total)s: %(title)s"),
+        **map_notes(),
     }
     parts = maps.tour_map(markers, tiles(), labels, static_url)
     return render_template(
@@ -302,10 +314,14 @@ def site(site_id: int):
         lon=lon,
         title=site.text("name", lang),
         lang=site.text_language("name", lang) or "",
-        subtitle=" · ".join(site.themes or []),
+        subtitle=" · ".join(site.theme_labels(lang)),
         extra={"approximate": not exact},
     )
-    labels = {"map": _("Map of the project"), "approximate": _("Approximate location")}
+    labels = {
+        "map": _("Map of the project"),
+        "approximate": _("Approximate location"),
+        **map_notes(),
+    }
     parts = maps.sites_map([marker], tiles(), labels, static_url)
     return render_template(
         "public/site.html",
