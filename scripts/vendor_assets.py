@@ -56,6 +56,8 @@ COPY = {
         *(f"dist/{code}.min.js" for code in ("ar_SA", "es_ES", "pt_PT", "el_GR", "fr_FR", "ca_ES")),
         "LICENSE",
     ],
+    # drag-and-drop reordering of a tour's stops and a stop's media in the tour editor
+    "sortablejs": ["Sortable.min.js", "LICENSE"],
 }
 
 GLYPHICONS_CSS = "bootstrap3/dist/css/bootstrap-glyphicons.css"

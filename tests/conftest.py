@@ -63,8 +63,10 @@ from tourbuilder.models import Site
 from tourbuilder.models import Stop
 from tourbuilder.models import Team
 from tourbuilder.models import Tour
+from tourbuilder.models import TourPublication
 from tourbuilder.models import TourVisibility
 from tourbuilder.models import User
+from tourbuilder.services import publishing
 
 from .transactions import SharedConnection
 
@@ -392,10 +394,26 @@ class Factories:
                     Stop(title={"en": f"Stop {i + 1}"}, lat=37.38 + i / 100, lon=-5.99)
                 )
             db.session.add(tour)
+            db.session.flush()
+            if TourVisibility(tour.visibility) is not TourVisibility.DRAFT:
+                self._publish(tour)
             db.session.commit()
             tour_id = tour.id
         with self.app.app_context():
             return db.session.get(Tour, tour_id)
+
+    @staticmethod
+    def _publish(tour):
+        """The tour's rows as its published version (what publishing.publish writes,
+        without the check: a factory may make any state)."""
+        tour.publication = TourPublication(document=publishing.document(tour))
+
+    def republish(self, tour_or_id):
+        """Publish a tour made by the factory again, as it is now (no check)."""
+        with self.app.app_context():
+            tour = db.session.get(Tour, getattr(tour_or_id, "id", tour_or_id))
+            self._publish(tour)
+            db.session.commit()
 
 
 @pytest.fixture

@@ -154,6 +154,7 @@ def test_hostile_titles_are_escaped_everywhere(app, client, make):
         db.session.add(Stop(tour_id=tour.id, site_id=site.id, title={"en": HOSTILE},
                             narrative={"en": narrative}))  # fmt: skip
         db.session.commit()
+    make.republish(tour)
     for url in ("/?lang=en", f"/tours/{tour.slug}?lang=en", f"/sites/{site.id}?lang=en"):
         html = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in html, url
@@ -215,6 +216,7 @@ def test_unpublishable_media_is_hidden_from_the_public(
     no_consent = add_photo(app, team, consent=Consent.NOT_YET, stop=stop, site=site)
     processing = add_photo(app, team, consent=Consent.NO_PEOPLE, stop=stop, site=site,
                            status=MediaStatus.PROCESSING)  # fmt: skip
+    make.republish(tour)
     actors(actor)
     for url in (f"/tours/{tour.slug}?lang=en", f"/sites/{site.id}?lang=en"):
         html = client.get(url).get_data(as_text=True)
@@ -235,6 +237,7 @@ def test_approximate_sites_are_rounded_for_non_editors(client, make, actors, aut
     with client.application.app_context():
         db.session.add(Stop(tour_id=tour.id, site_id=site.id, title={"en": "Here"}))
         db.session.commit()
+    make.republish(tour)
     if actor == "editor":
         auth.login(make.user(actors.team, role=Role.EDITOR))
     else:

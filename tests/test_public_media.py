@@ -14,6 +14,7 @@ from tourbuilder.models import StopMedia
 from tourbuilder.models import Team
 from tourbuilder.models import Tour
 from tourbuilder.services import commit
+from tourbuilder.services import publishing
 from tourbuilder.services.library import attach_captions
 from tourbuilder.services.library import store_upload
 
@@ -36,6 +37,8 @@ def add_media(app, tour, path: Path, consent=Consent.NO_PEOPLE) -> int:
         item.consent = consent
         item.caption = {"en": f"About {path.stem}"}
         tour.stops[0].media_links.append(StopMedia(media=item))
+        db.session.flush()
+        tour.publication.document = publishing.document(tour)  # published as it is now
         db.session.commit()
         return item.id
 

@@ -81,6 +81,7 @@ def test_public_tour_has_preview_tags_with_the_cover(app, client, make):
     with app.app_context():
         db.session.get(Tour, tour.id).cover_id = cover
         db.session.commit()
+    make.republish(tour)
     tags = page(client, f"/tours/{tour.slug}?lang=en").meta
     url = f"http://localhost/tours/{tour.slug}"
     assert tags["og:title"] == [f"Tour {tour.slug.split('-')[1]}"]
@@ -102,6 +103,7 @@ def test_cover_the_public_may_not_see_is_not_previewed(app, client, make):
     with app.app_context():
         db.session.get(Tour, tour.id).cover_id = cover
         db.session.commit()
+    make.republish(tour)
     tags = page(client, f"/tours/{tour.slug}").meta
     assert "og:image" not in tags and "twitter:image" not in tags
     assert tags["twitter:card"] == ["summary"]
@@ -187,6 +189,25 @@ def test_embed_shows_only_shared_tours_even_to_members(client, make, auth, visib
     assert client.get(f"/tours/{tour.slug}/embed").status_code == 404
 
 
+def test_what_leaves_the_site_is_the_published_version(app, client, make, auth):
+    team = make.team()
+    tour = make.tour(team, title={"en": "Published title"})
+    with app.app_context():
+        db.session.get(Tour, tour.id).title = {"en": "Draft title not yet published"}
+        db.session.commit()
+    url = f"http://localhost/tours/{tour.slug}"
+    auth.login(make.user(team, Role.EDITOR))  # the team sees the draft on the tour page...
+    assert page(client, f"/tours/{tour.slug}?lang=en").meta["og:title"] == ["Published title"]
+    for path in ("/embed?lang=en", "/handout?lang=en"):
+        html = client.get(f"/tours/{tour.slug}{path}").get_data(as_text=True)
+        assert ("Draft title" in html) is (path.startswith("/handout")), path
+    auth.logout()  # ...and everyone else the published version, everywhere
+    oembed = client.get("/oembed", query_string={"url": url, "lang": "en"}).get_json()
+    assert oembed["title"] == "Published title"
+    html = client.get(f"/tours/{tour.slug}/handout?lang=en").get_data(as_text=True)
+    assert "Published title" in html and "Draft title" not in html
+
+
 def test_embed_refuses_a_stop_the_tour_does_not_have(client, make):
     tour = make.tour(make.team(), stops=2)
     assert client.get(f"/tours/{tour.slug}/embed?stop=3").status_code == 404
@@ -199,6 +220,7 @@ def test_hostile_text_stays_text_in_the_embed_view(app, client, make):
         db.session.add(Stop(tour_id=tour.id, title={"en": HOSTILE}, lat=37.4, lon=-6.0,
                             narrative={"en": HOSTILE + " **bold**"}))  # fmt: skip
         db.session.commit()
+    make.republish(tour)
     html = client.get(f"/tours/{tour.slug}/embed?lang=en").get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -368,6 +390,7 @@ def test_hostile_text_stays_text_in_the_handout(app, client, make):
         db.session.add(Stop(tour_id=tour.id, title={"en": HOSTILE}, lat=37.4, lon=-6.0,
                             narrative={"en": HOSTILE}))  # fmt: skip
         db.session.commit()
+    make.republish(tour)
     html = client.get(f"/tours/{tour.slug}/handout?lang=en").get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # title, summary, stop

@@ -19,6 +19,7 @@ from tourbuilder.extensions import db
 from tourbuilder.models import MediaItem
 from tourbuilder.models import MediaStatus
 from tourbuilder.models import Site
+from tourbuilder.models import Team
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
 from tourbuilder.services.archive_schema import SCHEMA
@@ -166,7 +167,11 @@ def second_app(db_backend, tmp_path):
 def test_round_trip_to_another_tourbuilder_on_an_empty_database(
     app, make, client, auth, second_app
 ):
-    team = make.team(languages=["en", "ar"])
+    themes = [
+        {"key": "food", "labels": {"en": "Food", "ar": "غذاء"}},
+        {"key": "commons", "labels": {"en": "Commons", "ar": "مشاعات"}},
+    ]
+    team = make.team(languages=["en", "ar"], themes=themes)
     auth.login(make.user(team))
     tour_id = build_tour(client, team)
     exported = client.get(f"{V1}/tours/{tour_id}/export?format=zip")
@@ -186,6 +191,9 @@ def test_round_trip_to_another_tourbuilder_on_an_empty_database(
     assert response.json["media_created"] == 3 and response.json["media_reused"] == []
     assert response.json["tour"]["visibility"] == "draft"
     assert snapshot(second_app, response.json["tour"]["id"]) == source
+    with second_app.app_context():  # the themes came with their labels
+        arrived = db.session.get(Team, other_team.id)
+        assert arrived.theme_label("commons", "ar") == "مشاعات"
 
     with second_app.app_context():  # derivatives were rebuilt by the real pipeline
         items = db.session.scalars(select(MediaItem)).all()

@@ -11,12 +11,18 @@ from tourbuilder.models import MediaStatus
 from tourbuilder.models import Team
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
+from tourbuilder.services import publishing
 from tourbuilder.services import tours
 from tourbuilder.services.errors import Conflict
 from tourbuilder.services.errors import InvalidValue
 from tourbuilder.services.errors import NotFound
 from tourbuilder.services.errors import PublishError
+from tourbuilder.services.publish_check import publish_problems
 from tourbuilder.text import render_markdown
+
+
+def messages(tour) -> list[str]:
+    return [problem.message for problem in publish_problems(tour)]
 
 
 @pytest.mark.parametrize(
@@ -53,20 +59,20 @@ def test_stops_order_and_publish(app, make):
     with app.app_context():
         team = db.session.get(Team, team.id)
         tour = tours.create_tour(team, {"es": "Ruta"})
-        assert tours.publish_problems(tour) == ["The tour has no stops yet."]
+        assert messages(tour) == ["The tour has no stops yet."]
         a = tours.add_stop(tour, title={"es": "A"}, site_id=site.id)
         b = tours.add_stop(tour, title={"es": "B"})
         db.session.flush()
         assert [s.position for s in tour.stops] == [0, 1]
         with pytest.raises(PublishError) as info:
-            tours.set_visibility(tour, TourVisibility.PUBLIC)
-        assert info.value.problems == ["Stop 2 (B) has no place on the map."]
+            publishing.publish(tour, TourVisibility.PUBLIC)
+        assert [p.message for p in info.value.problems] == ["Stop 2 (B) has no place on the map."]
         tours.update_stop(tour, b.id, lat=1.0, lon=2.0)
         tours.reorder_stops(tour, [b.id, a.id])
         assert [s.id for s in tour.stops] == [b.id, a.id]
         with pytest.raises(Conflict):
             tours.reorder_stops(tour, [b.id])
-        tours.set_visibility(tour, TourVisibility.UNLISTED)
+        publishing.publish(tour, TourVisibility.UNLISTED)
         assert tour.published_at is not None
         db.session.commit()
         assert [s.position for s in db.session.get(Tour, tour.id).stops] == [0, 1]
@@ -85,11 +91,15 @@ def test_publish_checks_media(app, make):
         with pytest.raises(NotFound):
             tours.add_stop(tour, media_ids=[foreign.id])
         stop = tours.add_stop(tour, lat=1.0, lon=1.0, media_ids=[item.id])
-        assert tours.publish_problems(tour) == [
-            "Stop 1 (Stop 1) shows p.jpg, whose consent is not recorded."
+        assert messages(tour) == [
+            "Stop 1 (Stop 1) shows p.jpg, which is still being processed.",
+            "Stop 1 (Stop 1) shows p.jpg, whose consent is not recorded.",
+            "Stop 1 (Stop 1) shows p.jpg, which has no description for people who cannot see "
+            "it (alt text) in Spanish.",
         ]
         item.consent, item.status = Consent.CONSENT_RECORDED, MediaStatus.READY
-        assert tours.publish_problems(tour) == []
+        item.alt_text = {"es": "Una plaza"}
+        assert messages(tour) == []
         with pytest.raises(InvalidValue):
             tours.update_stop(tour, stop.id, lat=5.0, lon=None)
 

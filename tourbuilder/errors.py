@@ -68,6 +68,7 @@ def domain_error_body(error: DomainError) -> dict:
     body["message"] = error.message
     if (errors := error.errors()) is not None:
         body["errors"] = errors
+    body.update(error.details())
     return body
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import EmailField
+from wtforms import HiddenField
 from wtforms import PasswordField
 from wtforms import RadioField
 from wtforms import SelectField
@@ -23,8 +24,10 @@ from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
 from .labels import choices
+from .labels import describe
 from .models import Role
 from .models import SiteVisibility
+from .models import TourVisibility
 from .services.accounts import check_new_password
 from .services.errors import InvalidValue
 from .text import clean_text
@@ -183,3 +186,21 @@ class DeleteForm(Form):
     """A confirmation: the button that deletes."""
 
     delete = SubmitField(_l("Delete"))
+
+
+class PublishForm(Form):
+    """The tour's publishing page: publish the draft (to an audience), discard its changes,
+    or unpublish; ``version`` is the tour's version the page was drawn with."""
+
+    visibility = RadioField(
+        _l("Who sees the published tour"),
+        choices=lambda: [
+            (str(v), describe(v))
+            for v in (TourVisibility.PUBLIC, TourVisibility.UNLISTED, TourVisibility.WORKSHOP)
+        ],
+        default=str(TourVisibility.PUBLIC),
+    )
+    version = HiddenField()
+    publish = SubmitField(_l("Publish changes"))
+    discard = SubmitField(_l("Discard changes"))
+    unpublish = SubmitField(_l("Unpublish"))

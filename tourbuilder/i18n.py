@@ -13,6 +13,7 @@ from babel import Locale
 from babel import UnknownLocaleError
 from flask import current_app
 from flask import g
+from flask import has_request_context
 from flask import request
 from flask import session
 from flask_babel import get_locale
@@ -28,6 +29,10 @@ def available_languages() -> list[str]:
 
 
 def select_locale() -> str:
+    """``?lang=``, then the session's choice, the person's saved language, the browser's;
+    the default outside a request (a command, a job)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = available_languages()
     asked = request.args.get("lang")
     if asked in languages:

@@ -50,6 +50,7 @@ DESCRIPTIONS = {
     TourVisibility.DRAFT: _l("Draft: your team only"),
     TourVisibility.UNLISTED: _l("Unlisted: only people with the link"),
     TourVisibility.WORKSHOP: _l("Workshop: your team only"),
+    TourVisibility.PUBLIC: _l("Public: on the map and the home page, for everyone"),
     SiteVisibility.DRAFT: _l("Draft: your team only"),
     Consent.NOT_YET: _l("Consent not recorded yet"),
     Consent.NO_PEOPLE: _l("No identifiable people"),

@@ -136,10 +136,11 @@ def preview_tags(tour: Tour, lang: str) -> list[tuple[str, str, str]]:
     return [(a, n, c) for a, n, c in tags if c]
 
 
-def share_context(tour: Tour, lang: str) -> dict | None:
-    """What the tour page needs for its preview tags and share panel; None for a tour
-    that is not shared (draft, workshop)."""
-    if not is_shareable(tour):
+def share_context(tour: Tour | None, lang: str) -> dict | None:
+    """What the tour page needs for its preview tags and share panel, from the tour's
+    published version; None for a tour that is not shared (draft, workshop, or no
+    published version)."""
+    if tour is None or not is_shareable(tour):
         return None
     url = absolute_url("public.tour", slug=tour.slug)
     embeds = snippets(tour, lang)

@@ -78,6 +78,7 @@ def build_world(module_app, module_make):
             status=MediaStatus.READY,
             consent=Consent.NO_PEOPLE,
             original_name="market.jpg",
+            alt_text={"es": "Puestos del mercado", "en": "Market stalls"},
             original_key="originals/ab/" + "ab" * 32,
             sha256="ab" * 32,
         )
@@ -91,6 +92,7 @@ def build_world(module_app, module_make):
         public_tour.stops[0].presenter_notes = {"en": "Ask about the cooperative."}
         db.session.commit()
         media_id, other_media_id = media.id, other_media.id
+    module_make.republish(tours["public"])  # the published version shows the media too
     tokens = {name: create_token(module_app, user) for name, user in users.items()}
     with module_app.app_context():
         stop_ids = {

@@ -187,6 +187,20 @@ CASES = [
 ]
 
 
+CASES += [
+    # editing helpers: they change nothing; the preview is for people signed in
+    (
+        "markdown-preview",
+        "POST",
+        lambda w: "/markdown",
+        lambda w: {"json": {"text": "**hi**"}},
+        row(401, 200, 200, 200, 200, 200),
+        None,
+    ),
+    ("coordinates", "GET", lambda w: "/coordinates?q=37.39,-5.98", None, same(200), None),
+]
+
+
 def tour_cases(visibility: str) -> list:
     """Every tour and stop endpoint, for a tour of ``visibility`` of team A."""
     seen_by_all = visibility in ("public", "unlisted")
@@ -237,6 +251,38 @@ def tour_cases(visibility: str) -> list:
             stop,
         ),
         (f"stop-delete-{visibility}", "DELETE", stop, None, write(200), stop),
+        (
+            f"publish-check-{visibility}",
+            "GET",
+            lambda w: f"{tour(w)}/publish-check",
+            None,
+            visible_write(200) if seen_by_all else row(404, 404, 403, 200, 200, 200),
+            None,
+        ),
+        (
+            f"publish-{visibility}",
+            "POST",
+            lambda w: f"{tour(w)}/publish",
+            lambda w: {"json": {"visibility": "unlisted"}},
+            write(200),
+            tour,
+        ),
+        (
+            f"discard-{visibility}",
+            "POST",
+            lambda w: f"{tour(w)}/discard",
+            lambda w: {"json": {}},
+            write(409 if visibility == "draft" else 200),  # a draft has nothing to go back to
+            tour,
+        ),
+        (
+            f"unpublish-{visibility}",
+            "POST",
+            lambda w: f"{tour(w)}/unpublish",
+            lambda w: {"json": {}},
+            write(200),
+            tour,
+        ),
         (
             f"stops-restore-{visibility}",
             "POST",

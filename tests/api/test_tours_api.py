@@ -89,13 +89,27 @@ def test_publishing_runs_the_checks(app, api, world):
         f"{url}/stops/{stop['id']}",
         json={"site_id": world.public_site.id, "media_ids": [pending_id]},
     )
+    refused = api.patch("editor", url, json={"visibility": "public"}).json
+    assert refused["errors"]["visibility"] == [
+        "Stop 1 (Plaza) shows kids.jpg, which is still being processed.",
+        "Stop 1 (Plaza) shows kids.jpg, whose consent is not recorded.",
+        "Stop 1 (Plaza) shows kids.jpg, which has no description for people who cannot see "
+        "it (alt text) in Spanish.",
+    ]
+    assert [(p["code"], p["media_id"]) for p in refused["problems"]] == [
+        ("media_processing", pending_id),
+        ("media_without_consent", pending_id),
+        ("media_without_alt_text", pending_id),
+    ]
+    api.patch(
+        "editor",
+        f"{V1}/media/{pending_id}",
+        json={"consent": "no_people", "alt_text": "Children at the market"},
+    )
     problems = api.patch("editor", url, json={"visibility": "public"}).json["errors"]
     assert problems["visibility"] == [
-        "Stop 1 (Plaza) shows kids.jpg, whose consent is not recorded."
+        "Stop 1 (Plaza) shows kids.jpg, which is still being processed."
     ]
-    api.patch("editor", f"{V1}/media/{pending_id}", json={"consent": "no_people"})
-    problems = api.patch("editor", url, json={"visibility": "public"}).json["errors"]
-    assert problems["visibility"] == ["Stop 1 (Plaza) shows kids.jpg, which is not ready."]
     assert api.get("editor", url).json["visibility"] == "draft"
 
     with app.app_context():
@@ -138,6 +152,10 @@ def test_stop_texts_markdown_and_presenter_notes(api, world):
     assert "<strong>Fresh</strong>" in html and "<script>" not in html
     assert 'rel="nofollow noopener"' in html
     assert stop["presenter_notes"] == {"es": "Secret for facilitators"}
+    tour_url = f"{V1}/tours/{world.tours['public'].id}"
+    assert api.get("anon", f"{url}/{stop['id']}").status_code == 404  # only in the draft
+    published = api.post("editor", f"{tour_url}/publish", json={"visibility": "public"})
+    assert published.status_code == 200, published.json
 
     one = f"{url}/{stop['id']}"
     assert "presenter_notes" in api.get("facilitator", one).json
@@ -178,6 +196,19 @@ def test_deleting_a_site_a_published_tour_needs_is_409(api, world):
     )
     response = api.delete("editor", f"{V1}/sites/{world.public_site.id}")
     assert response.status_code == 409
+
+
+def test_deleting_a_site_the_published_version_needs_is_409(api, world):
+    """The draft no longer stops there, but what the public sees still does."""
+    tour = world.tours["public"].id
+    stop = world.stop_ids["public"][0]
+    url = f"{V1}/tours/{tour}/stops/{stop}"
+    api.patch("editor", url, json={"lat": None, "lon": None, "site_id": world.public_site.id})
+    published = api.post("editor", f"{V1}/tours/{tour}/publish", json={"visibility": "public"})
+    assert published.status_code == 200
+    api.patch("editor", url, json={"lat": 37.0, "lon": -6.0, "site_id": None})
+    response = api.delete("editor", f"{V1}/sites/{world.public_site.id}")
+    assert response.status_code == 409 and world.tours["public"].slug in response.json["message"]
 
 
 def test_geojson_public_sites_only_rounded_and_cacheable(app, api, world):

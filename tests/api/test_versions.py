@@ -114,9 +114,13 @@ def test_media_form_with_a_stale_version_is_refused(app, api, world):
     assert 'name="version" value="1"' in page
     url = f"/teams/{world.team.id}/media/{world.media_id}"
     assert client.post(url, data={"consent": "not_yet", "version": "1"}).status_code == 303
-    refused = client.post(url, data={"consent": "no_people", "version": "1"})
-    assert refused.status_code == 409
-    assert "changed this since you loaded it" in refused.get_data(as_text=True)
+    # the detail panel (library.js) asks for JSON: 409; a plain form goes back with a message
+    refused = client.post(
+        url, data={"consent": "no_people", "version": "1"}, headers={"Accept": "application/json"}
+    )
+    assert refused.status_code == 409 and refused.json["stale"] is True
+    plain = client.post(url, data={"consent": "no_people", "version": "1"}, follow_redirects=True)
+    assert "changed this item since you opened the page" in plain.get_data(as_text=True)
     with app.app_context():
         item = db.session.get(MediaItem, world.media_id)
         assert (item.version, str(item.consent)) == (2, "not_yet")

@@ -11,7 +11,9 @@ from tourbuilder.models import SiteVisibility
 from tourbuilder.models import Stop
 from tourbuilder.models import Team
 from tourbuilder.models import Tour
+from tourbuilder.models import TourPublication
 from tourbuilder.models import TourVisibility
+from tourbuilder.services import publishing
 from tourbuilder.services.demo import STOPS
 
 pytestmark = pytest.mark.browser
@@ -46,6 +48,8 @@ def hostile(live_server):
         tour.stops.append(Stop(site=site, title={"en": HOSTILE}))
         tour.stops.append(Stop(title={"en": "`${alert(5)}`"}, lat=37.42, lon=-5.96))
         db.session.add_all([team, site, tour])
+        db.session.flush()
+        tour.publication = TourPublication(document=publishing.document(tour))
         db.session.commit()
         return {"site": site.id, "tour": "/tours/hostile"}
 

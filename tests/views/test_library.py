@@ -101,6 +101,7 @@ def test_draft_tour_from_selected_items(app, client, team_with_media):
         f"/teams/{team.id}/media/tour", data={"media_ids": [str(i) for i in ids], "title": "Walk"}
     )
     assert response.status_code == 303
+    assert response.headers["Location"].endswith("/edit")  # straight into the tour editor
     slug = re.search(r"/tours/([\w-]+)", response.headers["Location"]).group(1)
     with app.app_context():
         tour = db.session.scalars(db.select(Tour).filter_by(slug=slug)).one()

@@ -86,6 +86,15 @@ CASES = [
     ("tour-public", "GET", lambda w: f"/tours/{w.public_tour}", None, same(200)),
     ("tour-draft", "GET", lambda w: f"/tours/{w.draft_tour}", None, row(404, 404, *[200] * 4)),
     ("site-public", "GET", lambda w: f"/sites/{w.public_site}", None, same(200)),
+    # the tile cache: a tile beyond the grid is 404 for everyone, and nothing goes upstream
+    ("tile-outside-the-grid", "GET", lambda w: "/tiles/2/9/0.png", None, same(404)),
+    (
+        "tour-import-page",
+        "GET",
+        lambda w: f"/teams/{w.team}/tours/{w.draft_tour_id}/import",
+        None,
+        row(302, 404, 403, 200, 200, 200),
+    ),
     ("site-draft", "GET", lambda w: f"/sites/{w.draft_site}", None, row(404, 404, *[200] * 4)),
     (  # not publishable (no consent yet): members only
         "media-derivative",
@@ -272,6 +281,17 @@ CASES = [
         lambda w: {"data": {"action": "rename", "label-en": "Local food"}},
         admins(303),
     ),
+    # the tour editor: a public tour's editor is 403 to those who see the tour, a draft's
+    # 404 to those who may not see it
+    (
+        "editor-public",
+        "GET",
+        lambda w: f"/tours/{w.public_tour}/edit",
+        None,
+        row(302, 403, 403, 200, 200, 200),
+    ),
+    ("editor-draft", "GET", lambda w: f"/tours/{w.draft_tour}/edit", None, members_who_edit(200)),
+    ("new-tour", "POST", lambda w: f"/teams/{w.team}/tours/new", None, members_who_edit(303)),
     ("account", "GET", lambda w: "/account", None, SIGNED_IN),
     (
         "account-profile",
@@ -292,6 +312,20 @@ CASES = [
             }
         },
         row(302, *[303] * 5),
+    ),
+    (
+        "tour-publish-page",
+        "GET",
+        lambda w: f"/teams/{w.team}/tours/{w.public_tour_id}/publish",
+        None,
+        members_who_edit(200),
+    ),
+    (
+        "tour-publish",
+        "POST",
+        lambda w: f"/teams/{w.team}/tours/{w.draft_tour_id}/publish",
+        lambda w: {"data": {"visibility": "unlisted", "publish": "1"}},
+        members_who_edit(303),
     ),
     (
         "account-token-create",
@@ -388,6 +422,8 @@ def world(module_app, module_make):
         emails={name: user.email for name, user in people.items()},
         public_tour=public_tour.slug,
         draft_tour=draft_tour.slug,
+        public_tour_id=public_tour.id,
+        draft_tour_id=draft_tour.id,
         public_site=public_site.id,
         draft_site=draft_site.id,
         invite_token=invite_token,

@@ -12,15 +12,25 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from . import media
+from . import publishing
 from . import schemas
 from . import sites
 from . import teams
+from . import tools
 from . import tour_exchange
 from . import tours
 from . import uploads
 
 PREFIX = "/api/v1"
-BLUEPRINTS = (teams.blp, sites.blp, tours.blp, tour_exchange.blp, media.blp)
+BLUEPRINTS = (
+    teams.blp,
+    sites.blp,
+    tours.blp,
+    tour_exchange.blp,
+    publishing.blp,
+    media.blp,
+    tools.blp,
+)
 
 
 class JSONProvider(DefaultJSONProvider):

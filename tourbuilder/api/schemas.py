@@ -233,6 +233,13 @@ class Flag(fields.Boolean):
         return value
 
 
+class QueryFlag(fields.Boolean):
+    """A flag in a query string: ``true`` or ``false`` (also ``1``/``0``)."""
+
+    truthy = {"true", "1"}
+    falsy = {"false", "0"}
+
+
 class LangArgs(Schema):
     lang = LanguageCode(metadata={"description": "Language of the resolved ``*_text`` fields"})
 

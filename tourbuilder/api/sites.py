@@ -17,9 +17,9 @@ from ..models import Site
 from ..models import SiteVisibility
 from ..services import commit
 from ..services import library
+from ..services import publishing
 from ..services import site_map
 from ..services import sites as domain
-from ..services import tours
 from . import schemas
 from .common import body_version
 from .common import CURRENT_SCHEMAS
@@ -272,7 +272,7 @@ class SiteCard(MethodView):
                     "lang": tour.text_language("title", lang) or "",
                     "url": f"/tours/{tour.slug}",
                 }
-                for tour in tours.public_tours(at_site=site)
+                for tour in publishing.public_tours(at_site=site)
             ],
             "approximate": site.approximate_location,
         }

@@ -6,7 +6,6 @@ from flask import jsonify
 from flask import request
 from flask.views import MethodView
 from flask_login import current_user
-from marshmallow import EXCLUDE
 from marshmallow import fields
 from marshmallow import post_dump
 from marshmallow import Schema
@@ -18,7 +17,9 @@ from ..models import Stop
 from ..models import Tour
 from ..models import TourVisibility
 from ..services import commit
+from ..services import publishing
 from ..services import tours as domain
+from ..services.errors import NotFound
 from ..text import render_markdown
 from . import schemas
 from .common import body_version
@@ -85,6 +86,10 @@ class TourSchema(Schema):
     published_at = fields.DateTime(allow_none=True)
     cover_id = fields.Integer(allow_none=True)
     stop_ids = fields.Function(lambda tour: [stop.id for stop in tour.stops])
+    has_unpublished_changes = fields.Function(
+        publishing.has_unpublished_changes,
+        metadata={"description": "The draft differs from the published version (team only)"},
+    )
     url = fields.Function(lambda tour: f"/tours/{tour.slug}")
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -94,6 +99,20 @@ class TourFilterArgs(schemas.TeamFilterArgs):
     visibility = fields.Enum(TourVisibility, by_value=True)
 
 
+class ShownArgs(schemas.LangArgs):
+    published = schemas.QueryFlag(
+        metadata={"description": "The published version, as the public sees it (for the team)"}
+    )
+
+
+def shown(tour: Tour, args: dict | None = None) -> Tour:
+    """The tour as the caller sees it: the draft for its team, else the published version.
+
+    :raise NotFound: nothing the caller may see (no published version).
+    """
+    return publishing.shown_tour(tour, current_user, (args or {}).get("published", False))
+
+
 class StopFields(Schema):
     site_id = schemas.Id(allow_none=True)
     lat = schemas.Latitude(allow_none=True)
@@ -101,6 +120,9 @@ class StopFields(Schema):
     title = schemas.Translated(max_length=200)
     narrative = schemas.Translated(max_length=50_000, metadata={"description": "Markdown"})
     presenter_notes = schemas.Translated(max_length=20_000)
+    discussion_prompts = schemas.Translated(
+        max_length=20_000, metadata={"description": "Questions for a workshop, one a line"}
+    )
     zoom = schemas.Whole(allow_none=True, validate=validate.Range(min=0, max=22))
     layout = schemas.Text(validate=validate.Length(max=40))
     media_ids = fields.List(
@@ -148,6 +170,9 @@ class StopSchema(Schema):
     presenter_notes = fields.Dict(
         metadata={"description": "Only for those who may present the tour"}
     )
+    discussion_prompts = fields.Dict(
+        metadata={"description": "Only for those who may present the tour"}
+    )
     zoom = fields.Integer(allow_none=True)
     layout = fields.String()
     media_ids = fields.Function(lambda stop: [link.media_id for link in stop.media_links])
@@ -156,6 +181,7 @@ class StopSchema(Schema):
     def hide_presenter_notes(self, data, stop, **kwargs):
         if not stop.tour.can_present(current_user):
             data.pop("presenter_notes", None)
+            data.pop("discussion_prompts", None)
         return data
 
 
@@ -180,7 +206,12 @@ class Tours(MethodView):
             query = query.where(Tour.team_id == args["team_id"])
         if "visibility" in args:
             query = query.where(Tour.visibility == args["visibility"])
-        return paginate(query.order_by(Tour.id), pagination_parameters)
+        page = paginate(query.order_by(Tour.id), pagination_parameters)
+        shown_tours = (
+            tour if tour.sees_draft(current_user) else publishing.published_view(tour)
+            for tour in page
+        )
+        return [tour for tour in shown_tours if tour is not None]
 
     @blp.arguments(TourCreate)
     @blp.response(201, TourSchema)
@@ -190,19 +221,22 @@ class Tours(MethodView):
     def post(self, data):
         """Create a tour (editors of the team); the slug is made from the title if absent."""
         team = team_for_new_content(data.pop("team_id"))
+        visibility = data.pop("visibility", None)
         tour = domain.create_tour(team, **data)
+        if visibility is not None:
+            publishing.change_visibility(tour, visibility, by=current_user)
         commit()
         return tour
 
 
 @blp.route("/tours/<int:tour_id>")
 class TourById(MethodView):
-    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.arguments(ShownArgs, location="query")
     @blp.response(200, TourSchema)
     @blp.alt_response(404, description="No such tour, or one you may not see")
     def get(self, args, tour_id):
-        """Show a tour."""
-        return load_or_404(Tour, tour_id)
+        """Show a tour: its draft to its team, its published version to everyone else."""
+        return shown(load_or_404(Tour, tour_id), args)
 
     @blp.arguments(TourFields)
     @blp.response(200, TourSchema)
@@ -211,9 +245,13 @@ class TourById(MethodView):
     @blp.alt_response(404, description="No such tour, or one you may not see")
     @blp.alt_response(409, schema=VersionConflict, description="Stale version, or checks failed")
     def patch(self, data, tour_id):
-        """Change a tour. Publishing (``public``, ``unlisted``) runs the publish checks."""
+        """Change a tour's draft. A new ``visibility`` publishes the draft to it (the publish
+        check runs; ``draft`` unpublishes); the current one changes nothing."""
         tour = load_or_404(Tour, tour_id, "edit")
+        visibility = data.pop("visibility", None)
         domain.update_tour(tour, **data)
+        if visibility is not None:
+            publishing.change_visibility(tour, visibility, by=current_user)
         commit()
         return tour
 
@@ -233,12 +271,13 @@ class TourById(MethodView):
 
 @blp.route("/tours/<int:tour_id>/stops")
 class Stops(MethodView):
-    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.arguments(ShownArgs, location="query")
     @blp.response(200, StopSchema(many=True))
     @blp.alt_response(404, description="No such tour, or one you may not see")
     def get(self, args, tour_id):
-        """List a tour's stops in order (not paginated)."""
-        return load_or_404(Tour, tour_id).stops
+        """List a tour's stops in order (not paginated): the draft's for its team, the
+        published version's for everyone else."""
+        return shown(load_or_404(Tour, tour_id), args).stops
 
     @blp.arguments(StopCreate)
     @blp.response(201, StopSchema)
@@ -308,12 +347,17 @@ class StopOrder(MethodView):
 
 @blp.route("/tours/<int:tour_id>/stops/<int:stop_id>")
 class StopById(MethodView):
-    @blp.arguments(schemas.LangArgs, location="query")
+    @blp.arguments(ShownArgs, location="query")
     @blp.response(200, StopSchema)
     @blp.alt_response(404, description="No such stop, or a tour you may not see")
     def get(self, args, tour_id, stop_id):
-        """Show a stop; presenter notes only for those who may present the tour."""
-        return domain.tour_stop(load_or_404(Tour, tour_id), stop_id)
+        """Show a stop (of the draft for the team, else of the published version);
+        presenter notes only for those who may present the tour."""
+        tour = shown(load_or_404(Tour, tour_id), args)
+        stop = next((stop for stop in tour.stops if stop.id == stop_id), None)
+        if stop is None:
+            raise NotFound(None, f"No stop with id {stop_id} in this tour.")
+        return stop
 
     @blp.arguments(StopFields)
     @blp.response(200, StopSchema)
@@ -348,13 +392,14 @@ class StopById(MethodView):
         return jsonify(deleted)
 
 
-class StopRestore(StopFields):
-    """A deleted stop to put back: the body ``DELETE`` answered (read-only fields in it are
-    ignored), or any stop fields with ``position``."""
+class RestoredLocation(Schema):
+    lat = schemas.Latitude()
+    lon = schemas.Longitude()
 
-    class Meta:
-        unknown = EXCLUDE
-        exclude = ("version",)
+
+class StopRestore(StopFields):
+    """A deleted stop to put back: the body ``DELETE`` answered (its read-only fields are
+    accepted and ignored), or any stop fields with ``position``."""
 
     id = schemas.Id(metadata={"description": "Kept when the id is still free"})
     position = schemas.Whole(
@@ -362,6 +407,20 @@ class StopRestore(StopFields):
         validate=validate.Range(min=0, max=MAX_STOPS),
         metadata={"description": "0 is the first place; past the end puts it last"},
     )
+    # what DELETE answered besides the stop's fields: accepted, ignored
+    version = schemas.Whole(allow_none=True, metadata={"description": "Ignored"})
+    tour_id = schemas.Whole(allow_none=True, metadata={"description": "Ignored"})
+    tour_version = schemas.Whole(allow_none=True, metadata={"description": "Ignored"})
+    location = fields.Nested(RestoredLocation, allow_none=True, metadata={"description": "Ignored"})
+    title_text = schemas.Text(allow_none=True, metadata={"description": "Ignored"})
+    narrative_text = schemas.Text(allow_none=True, metadata={"description": "Ignored"})
+    narrative_html = schemas.Text(allow_none=True, metadata={"description": "Ignored"})
+
+
+RESTORE_IGNORED = (
+    "version", "tour_id", "tour_version", "location", "title_text", "narrative_text",
+    "narrative_html",
+)  # fmt: skip
 
 
 @blp.route("/tours/<int:tour_id>/stops/restore")
@@ -375,6 +434,8 @@ class StopRestoreView(MethodView):
         """Undo a stop's deletion: put it back at its position with its texts, place,
         site and media (those still in the team)."""
         tour = load_or_404(Tour, tour_id, "edit")
+        for name in RESTORE_IGNORED:
+            data.pop(name, None)
         stop = domain.restore_stop(tour, data.pop("position"), data.pop("id", None), **data)
         commit()
         return stop

@@ -17,6 +17,7 @@ from .tours import PUBLISHED
 from .tours import Stop
 from .tours import StopMedia
 from .tours import Tour
+from .tours import TourPublication
 from .tours import TourVisibility
 from .uploads import UploadSession
 
@@ -36,6 +37,7 @@ __all__ = [
     "StopMedia",
     "Team",
     "Tour",
+    "TourPublication",
     "TourVisibility",
     "UploadSession",
     "User",

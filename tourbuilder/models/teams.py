@@ -86,6 +86,10 @@ class Team(Timestamps, db.Model):
     def theme_keys(self) -> list[str]:
         return [theme["key"] for theme in self.themes or []]
 
+    def theme_labels_of(self, key: str) -> dict:
+        """Every label of the theme ``key`` (``{}`` for a theme no longer on the list)."""
+        return next((dict(t.get("labels") or {}) for t in self.themes or [] if t["key"] == key), {})
+
     def theme_label(self, key: str, lang: str | None = None) -> str:
         """The theme's label in ``lang``, else in the team's first language, else any;
         the key itself for a theme no longer on the list."""

@@ -8,9 +8,9 @@ from sqlalchemy import CheckConstraint
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
+from sqlalchemy import JSON
 from sqlalchemy import select
 from sqlalchemy import String
-from sqlalchemy import union
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -24,6 +24,7 @@ from .base import Timestamps
 from .base import Translatable
 from .base import translated_column
 from .base import UTCDateTime
+from .base import utcnow
 from .base import Versioned
 from .media import MediaItem
 from .sites import Site
@@ -89,6 +90,9 @@ class Tour(Timestamps, Translatable, Versioned, db.Model):
         collection_class=ordering_list("position"),
         cascade="all, delete-orphan",
     )
+    publication: Mapped[TourPublication | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def fallback_language(self) -> str:
         if self.languages:
@@ -118,9 +122,43 @@ class Tour(Timestamps, Translatable, Versioned, db.Model):
     def can_edit(self, user) -> bool:
         return can_edit_team_content(user, self.team_id)
 
+    def sees_draft(self, user) -> bool:
+        """Team members (and site admins) see the draft they work on; everyone else the
+        published version (:class:`TourPublication`)."""
+        return is_team_member(user, self.team_id)
+
+
+class TourPublication(db.Model):
+    """The published version of a tour: what people outside its team see while the team
+    goes on editing the draft (the tour's own rows).
+
+    One per tour whose visibility is not ``draft``, replaced whole at each publication.
+    ``document`` holds the tour's own fields and its stops in order (texts, places, site
+    ids, media ids): see :mod:`tourbuilder.services.publishing`. Sites and media items are
+    not copied: they are shown as they are now, under their own rules (only publishable
+    media reach the public).
+    """
+
+    tour_id: Mapped[int] = mapped_column(
+        ForeignKey("tour.id", ondelete="CASCADE"), primary_key=True
+    )
+    document: Mapped[dict] = mapped_column(JSON, nullable=False)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), default=None
+    )
+
+    def media_ids(self) -> set[int]:
+        """Every media item the published version shows (the cover included)."""
+        ids = {media_id for stop in self.document["stops"] for media_id in stop["media_ids"]}
+        cover = self.document["tour"].get("cover_id")
+        return ids | {cover} if cover else ids
+
 
 class Stop(Timestamps, Translatable, Versioned, db.Model):
-    """One step of a tour: a site (or a place of its own), its story and its media."""
+    """One step of a tour: a site (or a place of its own), its story and its media, and
+    for workshops its presenter notes and discussion prompts (shown to those who may
+    present the tour)."""
 
     __table_args__ = (
         CheckConstraint("lat IS NULL OR (lat >= -90 AND lat <= 90)", name="lat_range"),
@@ -138,6 +176,8 @@ class Stop(Timestamps, Translatable, Versioned, db.Model):
     title: Mapped[dict] = translated_column()
     narrative: Mapped[dict] = translated_column()
     presenter_notes: Mapped[dict] = translated_column()
+    #: questions a facilitator asks the group at this stop in a workshop
+    discussion_prompts: Mapped[dict] = translated_column()
     zoom: Mapped[int | None] = mapped_column(Integer, default=None)
     layout: Mapped[str] = mapped_column(String(40), default="")
 
@@ -185,8 +225,8 @@ def media_visible_to(item: MediaItem, user) -> bool:
     """May ``user`` see this item's web derivatives (never the original)?
 
     Team members always may. Anyone else only when the item is publishable (ready, and
-    consent recorded or no people shown) and it is shown by a tour they may view, or
-    belongs to a public site.
+    consent recorded or no people shown) and the published version of a tour they may
+    view shows it, or it belongs to a public site.
     """
     if item.can_view(user):
         return True
@@ -194,12 +234,14 @@ def media_visible_to(item: MediaItem, user) -> bool:
         return False
     if item.site is not None and item.site.can_view(user):
         return True
-    # ids, not rows: PostgreSQL cannot compare JSON columns, which UNION of rows needs
-    tour_ids = union(
-        select(Stop.tour_id)
-        .join(StopMedia, StopMedia.stop_id == Stop.id)
-        .where(StopMedia.media_id == item.id),
-        select(Tour.id).where(Tour.cover_id == item.id),
+    # Outside the team, tours are seen as published: what their publications show counts.
+    publications = db.session.scalars(
+        select(TourPublication)
+        .join(Tour, Tour.id == TourPublication.tour_id)
+        .where(Tour.team_id == item.team_id)
     )
-    tours = db.session.scalars(select(Tour).where(Tour.id.in_(tour_ids)))
-    return any(tour.can_view(user) for tour in tours)
+    return any(
+        item.id in publication.media_ids()
+        and db.session.get(Tour, publication.tour_id).can_view(user)
+        for publication in publications
+    )

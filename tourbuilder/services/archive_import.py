@@ -33,6 +33,7 @@ from .archive_schema import VERSION
 from .errors import DomainError
 from .errors import InvalidValue
 from .errors import translate as _
+from .team_settings import add_theme
 from .zips import CHUNK
 from .zips import read_member
 from .zips import safe_members
@@ -182,10 +183,29 @@ def _attach_captions(archive: zipfile.ZipFile, item, entry: dict) -> None:
             raise ArchiveError(f"{name}: {exc.message}") from None
 
 
+def theme_for(team: Team, key: str, labels: dict | None) -> str:
+    """The key of ``team``'s theme for an archive's theme: the same key, else one with the
+    same label in some language, else a new theme with the archive's labels."""
+    if key in team.theme_keys():
+        return key
+    labels = {lang: text for lang, text in (labels or {}).items() if text} or {
+        team.default_language: key
+    }
+    for theme in team.themes:
+        mine = theme.get("labels") or {}
+        if any(mine.get(lang, "").casefold() == text.casefold() for lang, text in labels.items()):
+            return theme["key"]
+    return add_theme(team, labels)
+
+
 def _create(team: Team, archive: zipfile.ZipFile, document: dict, user) -> ImportResult:
     sites = {}
     for entry in document["sites"]:
-        fields = {k: v for k, v in entry.items() if k != "ref"}
+        fields = {k: v for k, v in entry.items() if k not in ("ref", "theme_labels")}
+        labels = entry.get("theme_labels") or {}
+        fields["themes"] = [
+            theme_for(team, key, labels.get(key)) for key in fields.get("themes") or []
+        ]
         sites[entry["ref"]] = site_service.create_site(team, **fields)
     media, created, reused = {}, 0, []
     for entry in document["media"]:

@@ -80,6 +80,11 @@ SCHEMA = {
                     "lon": LON,
                     "address": _text(500),
                     "themes": {"type": "array", "maxItems": 50, "items": _text(100)},
+                    "theme_labels": {
+                        "type": "object",
+                        "maxProperties": 50,
+                        "additionalProperties": _translated(100),
+                    },
                     "website": _text(500),
                     "contact": _text(500),
                     "approximate_location": {"type": "boolean"},

@@ -32,6 +32,7 @@ from .library import attach_captions
 from .library import store_upload
 from .library import update_item
 from .processing import process_media_item
+from .publishing import publish
 from .sites import create_site
 from .team_settings import add_theme
 from .team_settings import set_map_view
@@ -277,5 +278,6 @@ def create_demo() -> Tour:
             zoom=16,
             media_ids=[photo.id, *(item.id for item in extra.get(index, []))],
         )
-    update_tour(tour, cover_id=photos[0].id, visibility=TourVisibility.PUBLIC)
+    update_tour(tour, cover_id=photos[0].id)
+    publish(tour, TourVisibility.PUBLIC)
     return tour

@@ -30,6 +30,10 @@ class DomainError(Exception):
             return None
         return {self.location: {self.field: [self.message]}}
 
+    def details(self) -> dict:
+        """More members of the JSON error body (a publish refusal lists its problems)."""
+        return {}
+
 
 class InvalidValue(DomainError):
     """A value the domain cannot take (422)."""
@@ -66,14 +70,19 @@ class TooLarge(DomainError):
 
 
 class PublishError(Conflict):
-    """The tour cannot be published yet; ``problems`` says why, one sentence each."""
+    """The tour cannot be published yet; ``problems`` says why (the publish check's
+    :class:`~tourbuilder.services.publish_check.Problem` list)."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("visibility", "The tour cannot be published yet: " + " ".join(problems))
+    def __init__(self, problems: list):
+        messages = [problem.message for problem in problems]
+        super().__init__("visibility", "The tour cannot be published yet: " + " ".join(messages))
         self.problems = problems
 
     def errors(self) -> dict:
-        return {"visibility": self.problems}
+        return {"visibility": [problem.message for problem in self.problems]}
+
+    def details(self) -> dict:
+        return {"problems": [problem.as_dict() for problem in self.problems]}
 
 
 def translate(message: str) -> str:
@@ -83,6 +92,8 @@ def translate(message: str) -> str:
     from flask_babel import gettext
 
     return gettext(message) if has_request_context() else message
+
+
 class StaleVersion(Conflict):
     """The client's ``version`` of ``obj`` is not the current one: someone changed it since
     (409). The API answers with the current representation beside the error."""

@@ -109,8 +109,9 @@ def layer(lang: str | None) -> Layer:
     """The public sites as a GeoJSON FeatureCollection, names in ``lang`` where written.
 
     Each feature: ``id``, a Point, and properties ``name``, ``team`` (an id of the
-    collection's ``teams``), ``themes`` (their labels in ``lang``), ``languages`` (those its name or description is
-    written in) and ``approximate`` (only when true: the position is rounded to ~1 km).
+    collection's ``teams``), ``themes`` (their labels in ``lang``), ``languages`` (those its
+    name or description is written in) and ``approximate`` (only when true: the position is
+    rounded to ~1 km).
     """
     key = (lang, data_version())
     cached = _layers.get(key)

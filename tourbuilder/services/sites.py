@@ -15,6 +15,7 @@ from ..models import SiteVisibility
 from ..models import Stop
 from ..models import Team
 from ..models import Tour
+from ..models import TourPublication
 from ..models.teams import listable
 from ..text import set_translated
 from .errors import Conflict
@@ -121,15 +122,25 @@ def delete_site(site: Site, version: int | None = None) -> None:
     """Delete a site.
 
     :raise StaleVersion: ``version`` is given and not the site's current one.
-    :raise Conflict: a published tour has a stop placed only by this site.
+    :raise Conflict: a published tour has a stop placed only by this site, in its draft or
+        in its published version.
     """
     bump(site, version)
-    needed = db.session.scalars(
-        select(Tour.slug)
-        .join(Stop, Stop.tour_id == Tour.id)
-        .where(Stop.site_id == site.id, Stop.lat.is_(None), Tour.visibility.in_(PUBLISHED))
-        .distinct()
-    ).all()
+    needed = set(
+        db.session.scalars(
+            select(Tour.slug)
+            .join(Stop, Stop.tour_id == Tour.id)
+            .where(Stop.site_id == site.id, Stop.lat.is_(None), Tour.visibility.in_(PUBLISHED))
+        )
+    )
+    publications = db.session.execute(
+        select(Tour.slug, TourPublication.document)
+        .join(TourPublication, TourPublication.tour_id == Tour.id)
+        .where(Tour.team_id == site.team_id)
+    )
+    for slug, document in publications:
+        if any(s["site_id"] == site.id and s["lat"] is None for s in document["stops"]):
+            needed.add(slug)  # the published version places a stop by it
     if needed:
         raise Conflict(None, f"Published tours stop at this site: {', '.join(sorted(needed))}.")
     db.session.delete(site)

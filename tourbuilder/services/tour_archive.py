@@ -82,6 +82,7 @@ def describe(tour: Tour) -> tuple[dict, dict]:
                 "lon": site.lon,
                 "address": site.address,
                 "themes": list(site.themes or []),
+                "theme_labels": {key: site.team.theme_labels_of(key) for key in site.themes or []},
                 "website": site.website,
                 "contact": site.contact,
                 "approximate_location": site.approximate_location,

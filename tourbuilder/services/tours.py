@@ -1,5 +1,5 @@
-"""Tours and their stops on plain values: create, change, order, publish, and which tours a
-viewer may see.
+"""Tours and their stops on plain values: create, change, order, undo a deletion, and
+which tours a viewer may see (publishing is :mod:`.publishing`'s).
 
 Text fields take ``{"lang": text}``; a ``""`` key (a plain string) is in the tour's
 fallback language. Services flush; the adapter commits.
@@ -13,8 +13,6 @@ import unicodedata
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Consent
-from ..models import PUBLISHED
 from ..models import Site
 from ..models import Stop
 from ..models import StopMedia
@@ -28,7 +26,6 @@ from .errors import Conflict
 from .errors import DomainError
 from .errors import InvalidValue
 from .errors import NotFound
-from .errors import PublishError
 from .library import team_media
 from .library import team_media_among
 from .sites import check_position
@@ -37,7 +34,7 @@ from .versions import bump
 
 SLUG_MAX = 80
 TOUR_TEXTS = ("title", "summary")
-STOP_TEXTS = ("title", "narrative", "presenter_notes")
+STOP_TEXTS = ("title", "narrative", "presenter_notes", "discussion_prompts")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -69,13 +66,11 @@ def unique_slug(title: str) -> str:
 
 
 def create_tour(team: Team, title: dict, slug: str | None = None, **fields) -> Tour:
-    """A new tour of ``team`` (a draft unless ``visibility`` says otherwise); ``slug`` is
+    """A new draft tour of ``team`` (publishing is :mod:`.publishing`'s); ``slug`` is
     made from the title when not given. Plain text is in the tour's first language.
 
     :raise InvalidValue: the slug is malformed or taken, or the cover is not the team's.
-    :raise PublishError: created published while the publish checks fail.
     """
-    visibility = fields.pop("visibility", TourVisibility.DRAFT)
     language = (fields.get("languages") or [team.default_language])[0]
     tour = Tour(team=team, title={}, summary={}, slug="")
     texts = {"title": title, "summary": fields.pop("summary", {})}
@@ -93,7 +88,6 @@ def create_tour(team: Team, title: dict, slug: str | None = None, **fields) -> T
     if cover_id is not None:
         tour.cover = team_media(team.id, [cover_id], "cover_id")[0]
     db.session.add(tour)
-    set_visibility(tour, visibility)
     db.session.flush()
     return tour
 
@@ -107,14 +101,12 @@ def _check_slug(slug: str) -> None:
 
 
 def update_tour(tour: Tour, version: int | None = None, **fields) -> Tour:
-    """Change a tour's fields; a visibility change runs the publish checks.
+    """Change a tour's draft fields (its visibility is :mod:`.publishing`'s).
 
     :raise StaleVersion: ``version`` is given and not the tour's current one.
     :raise InvalidValue: a malformed or taken slug, or a cover from another team.
-    :raise PublishError: publishing while the publish checks fail.
     """
     bump(tour, version)
-    visibility = fields.pop("visibility", None)
     slug = fields.pop("slug", tour.slug)
     if slug != tour.slug:
         _check_slug(slug)
@@ -125,8 +117,6 @@ def update_tour(tour: Tour, version: int | None = None, **fields) -> Tour:
     set_translated(tour, fields, TOUR_TEXTS, tour.fallback_language(), required=("title",))
     for name, value in fields.items():
         setattr(tour, name, value)
-    if visibility is not None:
-        set_visibility(tour, visibility)
     db.session.flush()
     return tour
 
@@ -148,14 +138,6 @@ def visible_tours(user):
     return listable(select(Tour), user, Tour.team_id, Tour.visibility == TourVisibility.PUBLIC)
 
 
-def public_tours(at_site: Site | None = None) -> list[Tour]:
-    """Public tours, newest first; with ``at_site``, those with a stop at that site."""
-    query = select(Tour).where(Tour.visibility == TourVisibility.PUBLIC)
-    if at_site is not None:
-        query = query.where(Tour.id.in_(select(Stop.tour_id).where(Stop.site_id == at_site.id)))
-    return db.session.scalars(query.order_by(Tour.published_at.desc())).all()
-
-
 def team_tours(team: Team) -> list[Tour]:
     """Every tour of ``team``, the most recently changed first."""
     return db.session.scalars(
@@ -172,40 +154,6 @@ def viewable_tour(slug: str, user) -> Tour:
     if tour is None or not tour.can_view(user):
         raise NotFound(None, "There is no tour at this address, or it is not shared with you.")
     return tour
-
-
-def publish_problems(tour: Tour) -> list[str]:
-    """Why ``tour`` may not be published yet; an empty list when it may."""
-    problems = []
-    if not tour.stops:
-        problems.append("The tour has no stops yet.")
-    for number, stop in enumerate(tour.stops, start=1):
-        name = stop.display_title() or f"Stop {number}"
-        if stop.position_for(None) is None:
-            problems.append(f"Stop {number} ({name}) has no place on the map.")
-        for item in stop.media:
-            label = item.original_name or f"media item {item.id}"
-            if item.consent is Consent.NOT_YET:
-                problems.append(
-                    f"Stop {number} ({name}) shows {label}, whose consent is not recorded."
-                )
-            elif not item.is_publishable:
-                problems.append(f"Stop {number} ({name}) shows {label}, which is not ready.")
-    return problems
-
-
-def set_visibility(tour: Tour, visibility: TourVisibility) -> None:
-    """Move ``tour`` to ``visibility``; publishing (public, unlisted) needs the checks to pass.
-
-    :raise PublishError: publishing while :func:`publish_problems` finds something.
-    """
-    visibility = TourVisibility(visibility)
-    if visibility in PUBLISHED and tour.visibility not in PUBLISHED:
-        problems = publish_problems(tour)
-        if problems:
-            raise PublishError(problems)
-        tour.published_at = utcnow()
-    tour.visibility = visibility
 
 
 def lock_tour(tour: Tour, version: int | None = None, *, change: bool = False) -> None:
@@ -274,7 +222,7 @@ def add_stop(tour: Tour, **fields) -> Stop:
     :raise InvalidValue: a site or media item of another team, or half a coordinate pair.
     """
     lock_tour(tour, change=True)
-    stop = Stop(title={}, narrative={}, presenter_notes={})
+    stop = Stop(title={}, narrative={}, presenter_notes={}, discussion_prompts={})
     tour.stops.append(stop)
     try:
         _set_stop_fields(stop, fields, new=True)
@@ -338,7 +286,7 @@ def restore_stop(tour: Tour, position: int, stop_id: int | None = None, **fields
     A site or media items deleted or moved to another team since are left out, so an
     undo never fails on what it cannot bring back. Counts in the tour's version.
 
-    :raise InvalidValue: half a coordinate pair.
+    :raise InvalidValue: half a coordinate pair, or a media item listed twice.
     """
     lock_tour(tour, change=True)
     team_id = tour.team.id
@@ -346,10 +294,12 @@ def restore_stop(tour: Tour, position: int, stop_id: int | None = None, **fields
         site = db.session.get(Site, fields["site_id"])
         fields["site_id"] = site.id if site is not None and site.team_id == team_id else None
     if "media_ids" in fields:
-        wanted = list(dict.fromkeys(fields["media_ids"]))
+        wanted = fields["media_ids"]
+        if len(set(wanted)) != len(wanted):
+            raise InvalidValue("media_ids", "A media item is listed twice.")
         kept = {item.id for item in team_media_among(tour.team, wanted)}
         fields["media_ids"] = [media_id for media_id in wanted if media_id in kept]
-    stop = Stop(title={}, narrative={}, presenter_notes={})
+    stop = Stop(title={}, narrative={}, presenter_notes={}, discussion_prompts={})
     if stop_id is not None and db.session.get(Stop, stop_id) is None:
         stop.id = stop_id
     tour.stops.insert(max(0, min(position, len(tour.stops))), stop)

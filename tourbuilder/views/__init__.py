@@ -20,9 +20,11 @@ def init_app(app) -> None:
     from . import account
     from . import auth
     from . import discovery
+    from . import editor
     from . import library
     from . import media
     from . import public
+    from . import publishing
     from . import sharing
     from . import sites
     from . import team_settings
@@ -42,5 +44,7 @@ def init_app(app) -> None:
     app.register_blueprint(tour_files.bp)
     app.register_blueprint(sites.bp)
     app.register_blueprint(team_settings.bp)
+    app.register_blueprint(editor.bp)
     app.add_template_global(map_tiles)
     app.add_template_filter(position_text)
+    app.register_blueprint(publishing.bp)

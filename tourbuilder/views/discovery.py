@@ -12,8 +12,8 @@ from flask import current_app
 from flask import make_response
 
 from ..links import absolute_url
+from ..services.publishing import public_tours
 from ..services.sites import public_sites
-from ..services.tours import public_tours
 from ..sitemap import Entry
 from ..sitemap import sitemap_xml
 
@@ -40,7 +40,7 @@ def sitemap_entries() -> list[Entry]:
             alternates=language_versions("public.home", current_app.config["LANGUAGES"]),
         )
     ]
-    for tour in public_tours():
+    for tour in public_tours():  # their published versions
         entries.append(
             Entry(
                 absolute_url("public.tour", slug=tour.slug),

@@ -263,4 +263,4 @@ def draft_tour(team_id: int):
         ),
         "info",
     )
-    return redirect(url_for("public.tour", slug=tour.slug)), 303
+    return redirect(url_for("editor.edit", slug=tour.slug)), 303

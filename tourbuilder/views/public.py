@@ -31,6 +31,7 @@ from ..models import Site
 from ..models import Stop
 from ..models import TourVisibility
 from ..services import library
+from ..services import publishing
 from ..services import site_map
 from ..services import tours
 from ..text import render_markdown
@@ -217,7 +218,7 @@ def home():
             "cover": shown_photos([tour.cover], current_user)[:1],
             "stops": len(tour.stops),
         }
-        for tour in tours.public_tours()
+        for tour in publishing.public_tours()
     ]
     chosen = {name: request.args.get(name, "") for name in HOME_FILTERS}
     return render_template(
@@ -237,9 +238,14 @@ def tour(slug: str, number: int | None = None):
     """A tour as a story: the stops beside the map, which follows the reader. Each stop
     has its own address (``/tours/<slug>/stops/<n>``): the same page, opened at it.
 
+    The public sees the published version; the team the draft (a preview with a banner;
+    ``?version=published`` shows the team what the public sees).
+
     :raise 404: no such tour, one the viewer may not see, or no stop ``number``.
     """
-    tour = tours.viewable_tour(slug, current_user)
+    draft = tours.viewable_tour(slug, current_user)
+    as_public = request.args.get("version") == "published"
+    tour = publishing.shown_tour(draft, current_user, published=as_public)
     if number is not None and not 1 <= number <= len(tour.stops):
         abort(404)
     interface = current_language()
@@ -275,14 +281,31 @@ def tour(slug: str, number: int | None = None):
         tour=tour,
         stops=stops,
         parts=parts,
-        noindex=tour.visibility is not TourVisibility.PUBLIC,
+        noindex=tour.visibility is not TourVisibility.PUBLIC or tour is draft,
+        preview=preview_banner(draft, tour),
         start=number or 0,
         position_label=labels["position"],
         content_lang=lang,
         fallback_shown=lang != interface and interface not in tour.languages,
         interface_lang=interface,
-        share=sharing.share_context(tour, lang),
+        # what leaves the site is the published version, even when the team looks at the draft
+        share=sharing.share_context(
+            tour if tour is not draft else publishing.published_view(draft), lang
+        ),
     )
+
+
+def preview_banner(draft, shown) -> dict | None:
+    """What the team is looking at (the draft or the published version) and whether they
+    differ; None for the public."""
+    if not draft.sees_draft(current_user):
+        return None
+    return {
+        "draft": shown is draft,
+        "published": draft.publication is not None,
+        "changes": publishing.has_unpublished_changes(draft),
+        "can_edit": draft.can_edit(current_user),
+    }
 
 
 def stop_view(stop: Stop, number: int, lang: str) -> dict:
@@ -330,6 +353,6 @@ def site(site_id: int):
         exact=exact,
         description=Markup(render_markdown(site.text("description", lang))),
         photos=shown_media(library.site_media(site), current_user),
-        tours=tours.public_tours(at_site=site),
+        tours=publishing.public_tours(at_site=site),
         website=safe_website(site.website),
     )

@@ -32,6 +32,7 @@ from ..i18n import current_language
 from ..links import absolute_url
 from ..links import local_path
 from ..models import Tour
+from ..services import publishing
 from ..services import tours
 from ..services.errors import BadRequest
 from ..text import markdown_text
@@ -89,9 +90,16 @@ def stop_number(tour: Tour, number: int | None) -> int | None:
 
 
 def shared_tour(slug: str) -> Tour:
-    """The tour at ``slug`` as the public sees it. :raise NotFound: no such tour, or one
-    that is not shared (draft, workshop)."""
-    return tours.viewable_tour(slug, None)
+    """The published version of the tour at ``slug``, as the public sees it.
+
+    :raise NotFound: no such tour, or one that is not shared (draft, workshop)."""
+    return publishing.shown_tour(tours.viewable_tour(slug, None), None)
+
+
+def shown_tour(slug: str) -> Tour:
+    """The tour at ``slug`` as the current user sees it on the tour page (the team the
+    draft, others the published version). :raise NotFound: as the tour page."""
+    return publishing.shown_tour(tours.viewable_tour(slug, current_user), current_user)
 
 
 @bp.route("/tours/<slug>/embed")
@@ -130,7 +138,7 @@ def qr_response(payload: str, fmt: str, public: bool):
 @bp.route("/tours/<slug>/qr.<any(svg, png):fmt>")
 def tour_qr(slug: str, fmt: str):
     """A QR code of the tour's public address (``?scale=`` pixels per module, PNG)."""
-    tour = tours.viewable_tour(slug, current_user)
+    tour = shown_tour(slug)
     url = absolute_url("public.tour", slug=tour.slug)
     return qr_response(url, fmt, sharing.is_shareable(tour))
 
@@ -138,7 +146,7 @@ def tour_qr(slug: str, fmt: str):
 @bp.route("/tours/<slug>/stops/<int:number>/qr.<any(svg, png):fmt>")
 def stop_qr(slug: str, number: int, fmt: str):
     """A QR code of one stop's address."""
-    tour = tours.viewable_tour(slug, current_user)
+    tour = shown_tour(slug)
     stop_number(tour, number)
     url = absolute_url("public.tour", slug=tour.slug, number=number)
     return qr_response(url, fmt, sharing.is_shareable(tour))
@@ -177,8 +185,9 @@ def oembed():
         abort(404)
     if endpoint not in OEMBED_ENDPOINTS:
         abort(404)
-    tour = db.session.scalar(db.select(Tour).where(Tour.slug == values["slug"]))
-    if tour is None or not tour.is_public:
+    draft = db.session.scalar(db.select(Tour).where(Tour.slug == values["slug"]))
+    tour = publishing.published_view(draft) if draft is not None and draft.is_public else None
+    if tour is None:
         abort(404)
     start = values.get("number")  # a stop's address: the frame opens at that stop
     if endpoint == "sharing.embed":
@@ -198,7 +207,7 @@ def oembed():
 def handout(slug: str):
     """A page to print: title, summary, the stops drawn on a map, the list of stops and
     the tour's QR code; no site header or controls in print."""
-    tour = tours.viewable_tour(slug, current_user)
+    tour = shown_tour(slug)
     lang = current_language()
     stops, _markers = stops_of(tour, current_user, lang)
     points = [stopmap.Point(s["number"], *s["position"]) for s in stops if s["on_map"]]

@@ -19,6 +19,7 @@ from ..forms import MemberForm
 from ..forms import RevokeForm
 from ..forms import TeamForm
 from ..models import Team
+from ..models.teams import can_edit_team_content
 from ..services import commit
 from ..services import sites
 from ..services import teams
@@ -63,6 +64,7 @@ def team(team_id: int):
         revoke_form=RevokeForm(),
         member_form=MemberForm(),
         can_manage=can_manage,
+        can_edit=can_edit_team_content(current_user, team.id),
     )
 
 
