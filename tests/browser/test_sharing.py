@@ -134,7 +134,7 @@ def test_share_panel_copies_the_link_and_the_chosen_snippet(new_page, live_serve
 
     qr = page.locator(".share-qr img")
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
-    page.locator(".share-panel").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('.share-panel').scrollIntoView({block: 'start'})")
     docs_shot(page, "share-panel-en-1366")
 
 
@@ -143,7 +143,12 @@ def test_embed_snippet_on_an_arabic_phone(new_page, public_url):
     open_share_panel(page, "ar")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("#share-embed").get_attribute("dir") == "ltr"  # code reads left to right
-    page.locator("#share-embed").scroll_into_view_if_needed()
+    # the embed code just below the map, which sticks to the top on phones
+    page.evaluate(
+        "() => { const top = document.querySelector('.share-sizes').getBoundingClientRect().top;"
+        " const map = document.querySelector('.tour-map').getBoundingClientRect().bottom;"
+        " window.scrollBy(0, top - map - 8); }"
+    )
     assert (
         page.locator("#share-embed")
         .input_value()
