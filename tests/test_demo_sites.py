@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tourbuilder.extensions import db
 from tourbuilder.models import Site
-from tourbuilder.services import tours
+from tourbuilder.services import publishing
 from tourbuilder.services.demo_sites import add_synthetic_sites
 
 
@@ -22,7 +22,7 @@ def test_sites_spread_over_six_countries_with_public_tours(app):
         # names in each team's languages, e.g. Arabic and French in Tunisia
         tunisian = next(s for s in made if s.team.country == "TN")
         assert set(tunisian.name) == {"ar", "fr"}
-        public = tours.public_tours()
+        public = publishing.public_tours()
         assert len(public) == 3
         assert all(len(tour.stops) == 8 for tour in public)
         # a second run adds more, numbered after the first

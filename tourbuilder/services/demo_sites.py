@@ -18,11 +18,11 @@ from ..models import Site
 from ..models import SiteVisibility
 from ..models import Team
 from ..models import TourVisibility
+from .publishing import publish
 from .team_settings import add_theme
 from .teams import create_team
 from .tours import add_stop
 from .tours import create_tour
-from .tours import set_visibility
 
 # country, its team's languages, and cities (name, lat, lon)
 COUNTRIES = [
@@ -97,5 +97,5 @@ def add_synthetic_sites(count: int, seed: int = 1) -> list[Site]:
             )
             for site in chosen:
                 add_stop(tour, site_id=site.id, title=dict(site.name))
-            set_visibility(tour, TourVisibility.PUBLIC)
+            publish(tour, TourVisibility.PUBLIC)
     return sites

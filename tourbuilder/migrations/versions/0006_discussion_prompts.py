@@ -1,7 +1,7 @@
 """stop discussion prompts
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02 01:50:00.000000
 
 """
