@@ -58,6 +58,15 @@ DEFAULTS = {
         "ca": "Català",
     },
     "RTL_LANGUAGES": ["ar", "he", "fa", "ur"],
+    # Sharing (views/sharing.py): the address people reach the app at, e.g.
+    # "https://tours.example.org" (with a path if it is served under one). Links in
+    # preview tags, oEmbed answers, the sitemap and QR codes use it; unset, they use the
+    # address of the request (its Host header).
+    "PUBLIC_URL": "",
+    # Sites that may frame a tour's embed view: CSP frame-ancestors sources.
+    "EMBED_ALLOWED_ORIGINS": ["*"],
+    # How long browsers and caches may keep a QR code or the sitemap.
+    "SHARE_CACHE_SECONDS": 3600,
     "BABEL_DEFAULT_LOCALE": "en",
     "INVITATION_DAYS": 7,
     # werkzeug's password hashing; tests use a cheap one.

@@ -265,9 +265,13 @@ def tour_map(
     tiles: TileSettings,
     labels: dict,
     static_url: Callable[[str], str] = default_static_url,
+    start: int | None = None,
+    **options,
 ) -> MapParts:
-    """Numbered stops joined by a line in their order (geometry only goes through folium)."""
-    m = base_map(tiles, markers)
+    """Numbered stops joined by a line in their order (geometry only goes through folium);
+    with ``start``, map.js opens at that stop's number rather than showing them all;
+    ``options`` go to ``folium.Map`` (``scroll_wheel_zoom=False`` for an embedded map)."""
+    m = base_map(tiles, markers, **options)
     if len(markers) > 1:
         folium.PolyLine(
             [[mk.lat, mk.lon] for mk in markers],
@@ -277,4 +281,6 @@ def tour_map(
             dash_array="6 8",
         ).add_to(m)
     data = {"kind": "tour", "markers": [mk.as_json() for mk in markers], "labels": labels}
+    if start:
+        data["start"] = start
     return render_parts(m, data, static_url)

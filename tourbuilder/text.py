@@ -3,6 +3,7 @@ language, and Markdown narratives rendered to safe HTML."""
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import unicodedata
 
@@ -105,6 +106,15 @@ def render_markdown(text: str | None) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener",
     )
+
+
+def markdown_text(text: str | None) -> str:
+    """The words of a Markdown text without its markup (for excerpts and previews)."""
+    html = render_markdown(text)
+    if not html:
+        return ""
+    spaced = re.sub(r"</(p|li|h[1-6]|blockquote|pre)>|<br\s*/?>", " ", html)
+    return htmllib.unescape(nh3.clean(spaced, tags=set())).strip()
 
 
 def human_size(n: int) -> str:

@@ -80,6 +80,18 @@
     setActive(state, index);
   }
 
+  // Bring a stop to the top of the box that scrolls it, and only that box: scrollIntoView
+  // would also scroll a page that frames ours (the embed view).
+  function scrollWithin(item) {
+    for (var box = item.parentElement; box; box = box.parentElement) {
+      var overflow = window.getComputedStyle(box).overflowY;
+      if (box.scrollHeight > box.clientHeight && (overflow === "auto" || overflow === "scroll")) {
+        box.scrollTop += item.getBoundingClientRect().top - box.getBoundingClientRect().top;
+        return;
+      }
+    }
+  }
+
   // The built-in basemap: Natural Earth land, coastlines and borders (vendored TopoJSON),
   // drawn under the tiles once a tile fails, so the map never stays a grey box. It is
   // fetched only then: a map whose tiles load costs nothing more.
@@ -240,7 +252,16 @@
       }
     });
 
-    if (bounds.length === 1) {
+    var start = -1; // a stop to open at (the embed view's ?stop=N), by its number
+    state.entries.forEach(function (entry, i) {
+      if (data.start && entry.data.number === data.start) start = i;
+    });
+    if (start >= 0) {
+      var first = state.entries[start].data;
+      map.setView([first.lat, first.lon], first.zoom || 16);
+      setActive(state, start);
+      if (state.entries[start].item) scrollWithin(state.entries[start].item);
+    } else if (bounds.length === 1) {
       map.setView(bounds[0], data.markers[0].approximate ? 14 : 16);
     } else if (bounds.length > 1) {
       map.fitBounds(bounds, { padding: [36, 36], maxZoom: 16 });

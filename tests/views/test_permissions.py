@@ -103,6 +103,52 @@ CASES = [
         None,
         row(404, 404, *[200] * 4),
     ),
+    # Sharing: the embed view and oEmbed show shared tours only, to everyone alike (a framed
+    # page never shows a member's draft); QR codes, stop addresses (which the stop QR codes
+    # print) and the handout follow the tour page.
+    ("embed-public", "GET", lambda w: f"/tours/{w.public_tour}/embed", None, same(200)),
+    ("embed-draft", "GET", lambda w: f"/tours/{w.draft_tour}/embed", None, same(404)),
+    (
+        "oembed-public",
+        "GET",
+        lambda w: f"/oembed?url=http://localhost/tours/{w.public_tour}",
+        None,
+        same(200),
+    ),
+    (
+        "oembed-draft",
+        "GET",
+        lambda w: f"/oembed?url=http://localhost/tours/{w.draft_tour}",
+        None,
+        same(404),
+    ),
+    ("qr-public", "GET", lambda w: f"/tours/{w.public_tour}/qr.png", None, same(200)),
+    ("qr-draft", "GET", lambda w: f"/tours/{w.draft_tour}/qr.svg", None, row(404, 404, *[200] * 4)),
+    (
+        "stop-qr-draft",
+        "GET",
+        lambda w: f"/tours/{w.draft_tour}/stops/1/qr.png",
+        None,
+        row(404, 404, *[200] * 4),
+    ),
+    ("stop-public", "GET", lambda w: f"/tours/{w.public_tour}/stops/2", None, same(200)),
+    (
+        "stop-draft",
+        "GET",
+        lambda w: f"/tours/{w.draft_tour}/stops/1",
+        None,
+        row(404, 404, *[200] * 4),
+    ),
+    ("handout-public", "GET", lambda w: f"/tours/{w.public_tour}/handout", None, same(200)),
+    (
+        "handout-draft",
+        "GET",
+        lambda w: f"/tours/{w.draft_tour}/handout",
+        None,
+        row(404, 404, *[200] * 4),
+    ),
+    ("sitemap", "GET", lambda w: "/sitemap.xml", None, same(200)),
+    ("robots", "GET", lambda w: "/robots.txt", None, same(200)),
     ("login-page", "GET", lambda w: "/login", None, row(200, *[302] * 5)),
     (
         "login",
@@ -436,7 +482,10 @@ def test_every_route_is_in_the_table(app, world):
         for method in served_methods(rule)
     }
     adapter = app.url_map.bind("localhost")
-    tabled = {(adapter.match(url(world), method=method)[0], method) for _, method, url, *_ in CASES}
+    tabled = {
+        (adapter.match(url(world).partition("?")[0], method=method)[0], method)
+        for _, method, url, *_ in CASES
+    }
     assert served == tabled
 
 

@@ -25,11 +25,13 @@ def position_text(value) -> str:
 def init_app(app) -> None:
     from . import account
     from . import auth
+    from . import discovery
     from . import editor
     from . import library
     from . import media
     from . import public
     from . import publishing
+    from . import sharing
     from . import sites
     from . import team_settings
     from . import teams
@@ -42,6 +44,8 @@ def init_app(app) -> None:
     app.register_blueprint(media.bp)
     app.register_blueprint(library.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(sharing.bp)
+    app.register_blueprint(discovery.bp)
     app.register_blueprint(tiles.bp)
     app.register_blueprint(tour_files.bp)
     app.register_blueprint(sites.bp)

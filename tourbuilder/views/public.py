@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .. import derivatives
 from .. import maps
+from .. import sharing
 from ..extensions import db
 from ..i18n import content_language
 from ..i18n import current_language
@@ -278,6 +279,10 @@ def tour(slug: str, number: int | None = None):
         content_lang=lang,
         fallback_shown=lang != interface and interface not in tour.languages,
         interface_lang=interface,
+        # what leaves the site is the published version, even when the team looks at the draft
+        share=sharing.share_context(
+            tour if tour is not draft else publishing.published_view(draft), lang
+        ),
     )
 
 
