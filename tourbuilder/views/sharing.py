@@ -36,8 +36,8 @@ from ..services import publishing
 from ..services import tours
 from ..services.errors import BadRequest
 from ..text import markdown_text
+from . import map_tiles
 from .public import static_url
-from .public import tiles
 
 bp = Blueprint("sharing", __name__)
 
@@ -113,7 +113,7 @@ def embed(slug: str):
     stops, markers = stops_of(tour, None, lang)
     labels = {"map": _("Map of the tour's stops"), "stop": _("Stop %(num)s: %(title)s")}
     parts = maps.tour_map(
-        markers, tiles(), labels, static_url, start=start, scroll_wheel_zoom=False
+        markers, map_tiles(), labels, static_url, start=start, scroll_wheel_zoom=False
     )
     return render_template("public/embed.html", tour=tour, stops=stops, parts=parts)
 
