@@ -25,6 +25,20 @@
   var scrolling = 0; // until then, the scroll is ours: the map does not follow it
   var target = -1; // the stop our last scroll went to
   var settleTimer = null;
+  var reading = 0; // when the reader last scrolled by hand (wheel, touch, keys, scrollbar)
+  function reader() {
+    reading = Date.now();
+  }
+  ["wheel", "touchmove"].forEach(function (name) {
+    document.addEventListener(name, reader, { passive: true, capture: true });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (/^(Page|Arrow(Up|Down)|Home|End| )/.test(event.key)) reader();
+  }, true);
+  document.addEventListener("mousedown", function (event) {
+    // on a scroller itself, not on its content: its scrollbar
+    if (event.target === document.documentElement || event.target === story) reader();
+  }, true);
 
   // The stop crossing the line just below the middle of the window is the current one.
   function stopAtReadingLine() {
@@ -39,6 +53,7 @@
   // Scrolling (the window's, or the story column's on wide screens: a scroll event does not
   // bubble, hence capture): once it settles, the map follows the reader.
   function settle() {
+    if (Date.now() - reading > 2000) return; // layout, animation, a link: not the reader
     var wait = scrolling - Date.now();
     if (wait > 0) {
       settleTimer = setTimeout(settle, wait + 30); // after our own scroll has ended
@@ -154,6 +169,7 @@
     var button = stop.querySelector(".stop-locate");
     if (button) {
       button.addEventListener("click", function () {
+        clearTimeout(settleTimer); // the reader chose this stop: a scroll that led here does not count
         select(index, {});
       });
     }

@@ -68,8 +68,11 @@ def test_pages_work_under_the_policy(new_page, editor, tile_server):
     page.wait_for_selector(".uppy-Dashboard")  # Uppy drew its uploader
     seen[library] = violations(page)
 
-    # the language menu submits itself (static/js/app.js, no inline handler)
+    # the language menu: choosing changes nothing until its button (WCAG 3.2.2)
     page.select_option("#lang-select", "es")
+    page.wait_for_timeout(300)
+    assert "lang=es" not in page.url
+    page.locator(".language-menu button[type=submit]").click()
     page.wait_for_url("**lang=es")
     assert page.locator("html").get_attribute("lang") == "es"
     seen["language menu"] = violations(page)
