@@ -293,7 +293,18 @@ def test_a_new_editor_walks_from_photos_to_a_published_tour(new_page, newcomer, 
     assert problem_codes(page) == ["media_without_consent", "media_without_alt_text"]
     problem = page.locator(".publish-panel .problem[data-code=media_without_consent]")
     assert GPS in problem.inner_text() and "Stop 4 (The valley)" in problem.inner_text()
-    problem.locator("a").click()
+    assert problem.locator("a").get_attribute("href").endswith(f"/media#item-{ids[GPS]}")
+    # the publishing page says the same, and will not publish yet
+    page.click(".publish-panel .publishing-page")
+    page.wait_for_url(f"**/teams/{team_id}/tours/*/publish")
+    listed = page.locator(".publish-check .problems li")
+    assert listed.evaluate_all("items => items.map(i => i.dataset.code)") == [
+        "media_without_consent",
+        "media_without_alt_text",
+    ]
+    assert "2 things to fix" in page.locator(".publish-check-summary").inner_text()
+    assert page.locator("input[name=publish]").is_disabled()
+    listed.first.locator("a").click()
     page.wait_for_url(f"**/teams/{team_id}/media#item-{ids[GPS]}")
     assert page.locator(f"#panel-{ids[GPS]}").get_attribute("open") is not None
     save_panel(page, ids[GPS], "no_people", "A granite valley at dusk")
@@ -320,6 +331,7 @@ def test_a_new_editor_walks_from_photos_to_a_published_tour(new_page, newcomer, 
     first = reader.locator("#stop-1 .narrative")
     assert first.locator("strong").inner_text() == "since 2004"
     assert reader.locator("#stop-4 img[alt='A granite valley at dusk']").count() == 1
+    assert reader.locator("#stop-1 video").count() == 1  # the pickers' video
     reader.wait_for_selector(".tb-stop-marker")
     assert reader.locator(".tb-stop-marker").count() == 4
     reader.goto(f"/tours/{slug}?lang=ar")
