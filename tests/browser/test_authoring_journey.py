@@ -124,7 +124,7 @@ def save_panel(page, item_id, consent, alt, click_map=False):
 def wait_saved(page):
     page.wait_for_function(
         "() => document.getElementById('save-status').dataset.state === 'saved'",
-        timeout=10_000,
+        timeout=20_000,
     )
 
 
@@ -158,12 +158,13 @@ def public_stops(page) -> list[str]:
     return page.locator("ol.stops > li.stop h2.stop-title span[lang]").all_inner_texts()
 
 
-def test_a_new_editor_walks_from_photos_to_a_published_tour(new_page, newcomer, live_server):
+def test_a_new_editor_walks_from_photos_to_a_published_tour(new_page, newcomer, live_server, shot):
     team_id = newcomer["team_id"]
     page = new_page(viewport=WIDE)
 
     # -- sign in -------------------------------------------------------------------------
     sign_in(page, newcomer["email"])
+    assert "Journey olive cooperative" in page.locator("main").inner_text()
 
     # -- upload two photos and a video; they become ready --------------------------------
     page.goto(f"/teams/{team_id}/media")
@@ -180,6 +181,8 @@ def test_a_new_editor_walks_from_photos_to_a_published_tour(new_page, newcomer, 
     assert "Camera position not confirmed" in page.locator(f"#item-{ids[GPS]} .facts").inner_text()
 
     # -- the photo that needs a location: placed by clicking the map, with alt text -------
+    flower_row.locator("summary").click()
+    assert "needs a location" in flower_row.locator(".position-picker").inner_text()
     save_panel(page, ids[NO_GPS], "no_people", "A white flower by the press", click_map=True)
     assert "Needs a location" not in flower_row.locator(".facts").inner_text()
     save_panel(page, ids[VIDEO], "consent_recorded", "Pickers waving at the camera")
@@ -257,6 +260,7 @@ def test_a_new_editor_walks_from_photos_to_a_published_tour(new_page, newcomer, 
     )
     assert labels(page) == order
     wait_saved(page)
+    shot(page, "journey-editor-reordered")
     with live_server.app.app_context():
         tour = db.session.scalar(select(Tour).where(Tour.slug == slug))
         saved = [stop.display_title("en") for stop in tour.stops]
@@ -288,7 +292,7 @@ def test_a_new_editor_walks_from_photos_to_a_published_tour(new_page, newcomer, 
         "() => [...document.querySelectorAll('.publish-panel .problem')].every("
         " p => p.dataset.code.startsWith('media_'))"
         " && document.querySelectorAll('.publish-panel .problem').length === 2",
-        timeout=10_000,
+        timeout=20_000,
     )
     assert problem_codes(page) == ["media_without_consent", "media_without_alt_text"]
     problem = page.locator(".publish-panel .problem[data-code=media_without_consent]")
@@ -340,6 +344,7 @@ def test_a_new_editor_walks_from_photos_to_a_published_tour(new_page, newcomer, 
     narrative = reader.locator("#stop-1 .narrative")
     assert narrative.get_attribute("lang") == "ar"
     assert narrative.locator("strong").inner_text() == "الزيتون"
+    shot(reader, "journey-public-ar")
 
     # -- an edit after publishing: the public page keeps the old title... ---------------
     page.goto(f"/tours/{slug}/edit")
