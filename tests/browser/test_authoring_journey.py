@@ -73,7 +73,7 @@ def sign_in(page, email):
     page.wait_for_url("**/dashboard")
 
 
-def items_by_name(live_server, team_id) -> dict[str, MediaItem]:
+def items_by_name(live_server, team_id) -> dict[str, dict]:
     with live_server.app.app_context():
         rows = db.session.scalars(select(MediaItem).where(MediaItem.team_id == team_id))
         return {
