@@ -42,7 +42,9 @@ class SiteFields(Schema):
     lon = schemas.Longitude()
     address = schemas.Text(validate=validate.Length(max=500))
     themes = fields.List(
-        schemas.Text(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=20)
+        schemas.Text(validate=validate.Length(min=1, max=60)),
+        validate=validate.Length(max=20),
+        metadata={"description": "Keys of the team's theme list (its settings); others are 422"},
     )
     website = schemas.web_address()
     contact = schemas.Text(validate=validate.Length(max=500))
