@@ -248,6 +248,7 @@
           state = "saving";
         }
       }
+      if (state === "saved" && this.hooks.busy && this.hooks.busy()) { state = "saving"; }
       this.hooks.status(state, message);
     }
   }

@@ -54,6 +54,7 @@
   function fresh(key, obj) { return applyPatch(obj, ed.saver.pending(key)); }
 
   ed.saver = new TE.Saver("tb-tour-editor:" + data.tour_id, {
+    busy: () => ed.listBusy > 0, // a change to the list of stops is being saved
     version: (key) => { const obj = ed.entity(key); return obj ? obj.version : undefined; },
     saved: (key, obj) => {
       TE.checkSoon();
@@ -207,11 +208,20 @@
 
   // Changes to the list of stops go one after the other: each is sent with the tour's
   // version the one before it brought back.
+  // While one is waiting or on its way, the status says "Saving…", not "All changes saved".
   let listChanges = Promise.resolve();
+  ed.listBusy = 0;
   ed.inTurn = function (work) {
+    ed.listBusy += 1;
+    ed.listRefused = false;
+    ed.saver.report();
     const turn = listChanges.then(work, work);
     listChanges = turn.catch(() => null);
-    turn.then(() => TE.checkSoon(), () => null);
+    const done = () => {
+      ed.listBusy -= 1;
+      if (!ed.listRefused) { ed.saver.report(); } // keep a refusal's message on show
+    };
+    turn.then(() => { done(); TE.checkSoon(); }, done);
     return turn;
   };
 
@@ -250,6 +260,7 @@
       }
       ed.updateMap();
     } catch (error) {
+      ed.listRefused = true;
       ed.saver.hooks.status("refused", TE.errorMessage(error));
       mergeStops(await TE.api("GET", data.urls.stops));
       ed.renderStops();
