@@ -189,6 +189,17 @@
       drawBasemap(state, urls);
       update();
     });
+    // Tiles may have failed before this script ran: offline, a refused request fails at
+    // once, while the page's scripts are still loading. Count what is already settled.
+    state.map.getContainer().querySelectorAll("img.leaflet-tile").forEach(function (img) {
+      if (!img.getAttribute("src") || !img.complete) return;
+      if (img.naturalWidth > 0) counts.loaded += 1;
+      else counts.failed += 1;
+    });
+    if (counts.failed) {
+      drawBasemap(state, urls);
+      update();
+    }
   }
 
   function setUp(script) {
