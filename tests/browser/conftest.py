@@ -169,3 +169,13 @@ def shot():
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
     return take
+
+
+def sign_in(page, email: str, lang: str | None = None, *, password: str) -> None:
+    """Sign in through the sign-in form (its own button: the header's language menu has
+    one too) and land on the dashboard."""
+    page.goto("/login" + (f"?lang={lang}" if lang else ""))
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form").locator("input[type=submit], button[type=submit]").click()
+    page.wait_for_url("**/dashboard")

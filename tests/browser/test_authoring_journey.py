@@ -12,6 +12,7 @@ afterwards, since the live server is shared by the other browser tests.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,8 @@ from tourbuilder.models import Tour
 from tourbuilder.models import User
 from tourbuilder.services import commit
 from tourbuilder.services import publishing
+
+from .conftest import sign_in as sign_in_as
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 pytestmark = [
@@ -65,12 +68,7 @@ def newcomer(live_server):
         commit()
 
 
-def sign_in(page, email):
-    page.goto("/login?lang=en")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form").locator("input[type=submit], button[type=submit]").click()
-    page.wait_for_url("**/dashboard")
+sign_in = partial(sign_in_as, password=PASSWORD)
 
 
 def items_by_name(live_server, team_id) -> dict[str, dict]:

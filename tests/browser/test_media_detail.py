@@ -3,6 +3,7 @@ a location is placed by clicking the map and saved without a reload; "needs alt 
 filters in place and stays in the URL; bulk consent. Screenshots for docs/screenshots/."""
 
 import hashlib
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from tourbuilder.models import Role
 from tourbuilder.models import Team
 from tourbuilder.models import User
 from tourbuilder.services.demo import DEMO_TEAM
+
+from .conftest import sign_in as sign_in_as
 
 pytestmark = pytest.mark.browser
 PASSWORD = "placing photos on maps"
@@ -56,12 +59,7 @@ def library(live_server):
         return {"team_id": team.id, "email": email, "ids": ids}
 
 
-def sign_in(page, email, lang="en"):
-    page.goto(f"/login?lang={lang}")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form").locator("input[type=submit], button[type=submit]").click()
-    page.wait_for_url("**/dashboard")
+sign_in = partial(sign_in_as, password=PASSWORD)
 
 
 SAVED = "id => document.querySelector(`#panel-${id} [data-panel-status]`).textContent === 'Saved.'"

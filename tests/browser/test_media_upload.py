@@ -1,6 +1,7 @@
 """An editor signs in, drops photos and a video on the media page, and watches them become
 ready: real Chromium, Uppy, tus, the job and the derivatives, end to end."""
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from tourbuilder.models import Role
 from tourbuilder.models import Team
 from tourbuilder.models import User
 from tourbuilder.services.demo import DEMO_TEAM
+
+from .conftest import sign_in as sign_in_as
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 pytestmark = [
@@ -34,17 +37,12 @@ def editor(live_server):
         return {"email": user.email, "team_id": team.id}
 
 
-def sign_in(page, editor):
-    page.goto("/login")
-    page.fill("input[name=email]", editor["email"])
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form").locator("input[type=submit], button[type=submit]").click()
-    page.wait_for_url("**/dashboard")
+sign_in = partial(sign_in_as, password=PASSWORD)
 
 
 def test_upload_through_the_dashboard_becomes_ready(new_page, editor, shot):
     page = new_page()
-    sign_in(page, editor)
+    sign_in(page, editor["email"])
     page.goto(f"/teams/{editor['team_id']}/media")
     page.wait_for_selector(".uppy-Dashboard")
     files = [str(FIXTURES / "IMG_5910.jpg"), str(FIXTURES / "iphone_rotated.mov")]

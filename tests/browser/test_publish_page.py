@@ -3,6 +3,7 @@ English and Arabic (right to left), at phone and laptop sizes."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from tourbuilder.services import commit
 from tourbuilder.services import publishing
 from tourbuilder.services import tours
 from tourbuilder.services.demo import DEMO_SLUG
+
+from .conftest import sign_in as sign_in_as
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SIZES = {"1366x768": {"width": 1366, "height": 768}, "390x844": {"width": 390, "height": 844}}
@@ -55,12 +58,7 @@ def workshop_tour(live_server):
         return {"team": team.id, "tour": tour.id, "email": user.email}
 
 
-def sign_in(page, email: str) -> None:
-    page.goto("/login?lang=en")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form [type=submit]")
-    page.wait_for_load_state()
+sign_in = partial(sign_in_as, password=PASSWORD)
 
 
 @pytest.mark.parametrize("size", list(SIZES))

@@ -2,6 +2,8 @@
 degrees-minutes-seconds; a wrong position is explained while typing; a team admin sets the
 default map view and themes. Screenshots for docs/screenshots/."""
 
+from functools import partial
+
 import pytest
 from sqlalchemy import select
 
@@ -12,6 +14,8 @@ from tourbuilder.models import Site
 from tourbuilder.models import Team
 from tourbuilder.models import User
 from tourbuilder.services.demo import DEMO_TEAM
+
+from .conftest import sign_in as sign_in_as
 
 pytestmark = pytest.mark.browser
 PASSWORD = "mapping projects together"
@@ -35,12 +39,7 @@ def people(live_server):
         return {"team_id": team.id, **emails}
 
 
-def sign_in(page, email, lang="en"):
-    page.goto(f"/login?lang={lang}")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form").locator("input[type=submit], button[type=submit]").click()
-    page.wait_for_url("**/dashboard")
+sign_in = partial(sign_in_as, password=PASSWORD)
 
 
 def saved_site(live_server, name):

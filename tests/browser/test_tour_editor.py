@@ -7,6 +7,7 @@ by the browser tests), signs in as the team's editor and works only through the 
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ from tourbuilder.services import commit
 from tourbuilder.services import library
 from tourbuilder.services import tours
 from tourbuilder.services.demo import DEMO_TEAM
+
+from .conftest import sign_in as sign_in_as
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 pytestmark = [
@@ -82,12 +85,7 @@ def stops_of(live_server, tour_id) -> list[Stop]:
         ]
 
 
-def sign_in(page, editor):
-    page.goto("/login")
-    page.fill("input[name=email]", editor["email"])
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form").locator("input[type=submit], button[type=submit]").click()
-    page.wait_for_url("**/dashboard")
+sign_in = partial(sign_in_as, password=PASSWORD)
 
 
 def open_editor(page, tour, lang=None):
@@ -128,7 +126,7 @@ def labels(page) -> list[str]:
 
 def test_stops_from_a_site_library_items_and_the_map(new_page, live_server, editor, tour, shot):
     page = new_page()
-    sign_in(page, editor)
+    sign_in(page, editor["email"])
     open_editor(page, tour)
     # from a site: the demo team's first site, with its place
     page.select_option(".add-site", index=0)
@@ -160,7 +158,7 @@ def test_stops_from_a_site_library_items_and_the_map(new_page, live_server, edit
 
 def test_reorder_by_keyboard_announces_and_by_drag_and_drop(new_page, live_server, editor, tour):
     page = new_page()
-    sign_in(page, editor)
+    sign_in(page, editor["email"])
     open_editor(page, tour)
     for x in (200, 300, 400):
         add_from_map(page, x, 200)
@@ -206,7 +204,7 @@ def test_reorder_by_keyboard_announces_and_by_drag_and_drop(new_page, live_serve
 
 def test_narrative_in_english_and_arabic_previews_sanitised(new_page, live_server, editor, tour):
     page = new_page()
-    sign_in(page, editor)
+    sign_in(page, editor["email"])
     open_editor(page, tour)
     add_from_map(page)
     narrative = page.locator("textarea[data-field=narrative][lang=en]")
@@ -239,7 +237,7 @@ def test_narrative_in_english_and_arabic_previews_sanitised(new_page, live_serve
 
 def test_autosave_survives_a_reload_and_an_offline_moment(new_page, live_server, editor, tour):
     page = new_page()
-    sign_in(page, editor)
+    sign_in(page, editor["email"])
     open_editor(page, tour)
     add_from_map(page)
     page.fill(".stop-body input[data-field=title][lang=en]", "Market hall")
@@ -272,7 +270,7 @@ def test_autosave_survives_a_reload_and_an_offline_moment(new_page, live_server,
 
 def test_deleting_a_stop_can_be_undone(new_page, live_server, editor, tour):
     page = new_page()
-    sign_in(page, editor)
+    sign_in(page, editor["email"])
     open_editor(page, tour)
     for x in (200, 350):
         add_from_map(page, x, 220)
@@ -295,7 +293,7 @@ def test_deleting_a_stop_can_be_undone(new_page, live_server, editor, tour):
 
 def test_typed_coordinates_move_the_stop(new_page, live_server, editor, tour):
     page = new_page()
-    sign_in(page, editor)
+    sign_in(page, editor["email"])
     open_editor(page, tour)
     add_from_map(page)
     coords = page.locator(".coordinates")
@@ -316,7 +314,7 @@ def test_a_stale_edit_shows_both_versions_and_keeps_the_chosen_one(
     new_page, live_server, editor, tour
 ):
     mine = new_page()
-    sign_in(mine, editor)
+    sign_in(mine, editor["email"])
     open_editor(mine, tour)
     add_from_map(mine)
     title = ".stop-body input[data-field=title][lang=en]"
@@ -324,7 +322,7 @@ def test_a_stale_edit_shows_both_versions_and_keeps_the_chosen_one(
     wait_saved(mine)
     # someone else, in another browser, renames the stop meanwhile
     theirs = new_page()
-    sign_in(theirs, editor)
+    sign_in(theirs, editor["email"])
     open_editor(theirs, tour)
     theirs.click(".stop-toggle")
     theirs.fill(title, "Community bakery")
@@ -376,7 +374,7 @@ def test_editor_screenshots(new_page, live_server, editor, lang, size):
         slug, stop_id = demo.slug, demo.stops[1].id
     width, height = SIZES[size]
     page = new_page(viewport={"width": width, "height": height})
-    sign_in(page, editor)
+    sign_in(page, editor["email"])
     page.goto(f"/tours/{slug}/edit?lang={lang}#stop-{stop_id}")
     page.wait_for_selector("#tour-editor.is-ready")
     page.wait_for_selector(f"#stop-{stop_id}.is-selected .narrative-preview p")
@@ -406,7 +404,7 @@ def test_the_publish_check_links_to_each_fix_and_publishes_changes(
         commit()
         stop_id = stop.id
     page = new_page()
-    sign_in(page, editor)
+    sign_in(page, editor["email"])
     open_editor(page, tour)
     link = page.locator(".publish-panel .problem[data-code=stop_without_place] a")
     link.click()
@@ -442,7 +440,7 @@ def test_tour_settings_languages_fallback_cover_and_a_dragged_marker(
     new_page, live_server, editor, tour
 ):
     page = new_page()
-    sign_in(page, editor)
+    sign_in(page, editor["email"])
     open_editor(page, tour)
     page.click(".add-from-library summary")
     page.check(f".pick-media[value='{editor['photo_id']}']")

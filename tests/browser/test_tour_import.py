@@ -5,6 +5,7 @@ laptop."""
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from tourbuilder.models import User
 from tourbuilder.services import commit
 from tourbuilder.services.demo import DEMO_TEAM
 from tourbuilder.services.tours import create_tour
+
+from .conftest import sign_in as sign_in_as
 
 pytestmark = pytest.mark.browser
 PASSWORD = "stops from a file"
@@ -50,12 +53,7 @@ def setup(live_server):
                 "tour_id": tour.id}  # fmt: skip
 
 
-def sign_in(page, email):
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form").locator("input[type=submit], button[type=submit]").click()
-    page.wait_for_url("**/dashboard")
+sign_in = partial(sign_in_as, password=PASSWORD)
 
 
 def preview(page, tmp_path, text, name="stops.csv"):
