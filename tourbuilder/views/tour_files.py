@@ -3,40 +3,24 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask import Blueprint
 from flask import render_template
-from flask_login import current_user
 from flask_login import login_required
 
-from ..extensions import db
 from ..i18n import current_language
-from ..models import Tour
 from ..services.stop_files import MAX_STOPS
 from ..services.tour_export import FORMATS
-from .teams import get_team
+from .publishing import get_editable_tour
 
 bp = Blueprint("tour_files", __name__)
 
 ACCEPT = ".gpx,.kml,.kmz,.geojson,.json,.csv,.tsv,.txt"
 
 
-def get_tour(team_id: int, tour_id: int) -> Tour:
-    """:raise 404: not a member of the team, or no such tour in it. :raise 403: someone
-    who may not edit the tour."""
-    team = get_team(team_id)
-    tour = db.session.get(Tour, tour_id)
-    if tour is None or tour.team_id != team.id:
-        abort(404)
-    if not tour.can_edit(current_user):
-        abort(403)
-    return tour
-
-
 @bp.route("/teams/<int:team_id>/tours/<int:tour_id>/import")
 @login_required
 def import_page(team_id: int, tour_id: int):
-    tour = get_tour(team_id, tour_id)
+    tour = get_editable_tour(team_id, tour_id)
     languages = list(dict.fromkeys([*(tour.languages or []), tour.fallback_language()]))
     language = current_language() if current_language() in languages else languages[0]
     return render_template(
