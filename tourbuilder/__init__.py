@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import i18n
     from . import jobs
     from . import labels
+    from . import live
     from . import storage
     from . import throttle
     from .api import init_app as init_api
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)
+    live.init_app(app)
     processing.init_app(app)
     init_api(app)
     init_views(app)

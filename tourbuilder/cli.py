@@ -48,7 +48,13 @@ def main():
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--threads",
+    default=64,
+    show_default=True,
+    type=int,
+    help="Requests served at once; each phone following a presentation holds one.",
+)
 @with_appcontext
 def serve_command(host, port, threads):
     """Serve the app (waitress); with the embedded job queue, also run its worker."""
@@ -67,6 +73,8 @@ def serve_command(host, port, threads):
         f"tourbuilder on http://{host}:{port}/  (jobs: {queue.backend}"
         f"{', worker inside this process' if consumer else ''})"
     )
+    app.config["SERVE_HOST"], app.config["SERVE_PORT"] = host, port
+    _announce_room(host, port)
 
     def stop_on_sigterm(signum, frame):
         raise SystemExit(0)  # unwinds through the finally below
@@ -87,6 +95,27 @@ def serve_command(host, port, threads):
             # Jobs cut short are queued again at the next start (see processing.py).
             consumer.stop(graceful=False)
             click.echo("tourbuilder stopped.")
+
+
+def _announce_room(host: str, port: int) -> None:
+    """Say where phones in the room reach the app, with a QR code to scan; or that they
+    cannot, when it listens on this machine only."""
+    from . import room
+    from .qr import make
+
+    if not room.reachable(host):
+        click.echo("Phones can't reach this laptop: it serves only itself. "
+                   "Restart with make run HOST=0.0.0.0")  # fmt: skip
+        return
+    addresses = room.lan_addresses() if host in room.ALL_INTERFACES else [host]
+    if not addresses:
+        click.echo("No network found: join the room's Wi-Fi so phones can follow along.")
+        return
+    url = f"http://{addresses[0]}:{port}/live"
+    click.echo(f"Phones in the room: {url}" + "".join(
+        f"\n                   http://{a}:{port}/live" for a in addresses[1:]
+    ))  # fmt: skip
+    make(url).terminal(compact=True)
 
 
 def _require_database() -> None:

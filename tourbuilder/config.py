@@ -48,6 +48,10 @@ DEFAULTS = {
     "TILE_USER_AGENT": "",  # default: tourbuilder/<version> (+project URL)
     "TILE_UPSTREAM_TIMEOUT": 6,
     "TILE_UPSTREAM_MAX_BYTES": 1024**2,
+    # Follow-along (tourbuilder/live.py): a session idle this long ends; streams send a
+    # comment line this often so proxies and phones keep the connection.
+    "LIVE_IDLE_HOURS": 12,
+    "LIVE_HEARTBEAT_SECONDS": 15,
     "LANGUAGES": {
         "en": "English",
         "es": "Español",

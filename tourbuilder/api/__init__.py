@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
+from . import live
 from . import media
 from . import publishing
 from . import schemas
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     publishing.blp,
     media.blp,
     tools.blp,
+    live.blp,
 )
 
 

@@ -31,6 +31,8 @@ from . import publishing
 from .errors import InvalidValue
 from .errors import NotFound
 
+UNPUBLISHED = "Publish the tour first: phones follow its published version."
+
 
 def may_present(user, tour: Tour) -> bool:
     """The presenting rule (team members, and facilitators of a workshop it is shared
@@ -47,7 +49,9 @@ def start(tour: Tour, user, workshop_id: int | None = None) -> LiveSession:
     if not may_present(user, tour):
         raise NotFound(None, "There is no tour at this address, or it is not shared with you.")
     if publishing.published_view(tour) is None:
-        raise InvalidValue("tour_id", "Publish the tour first: phones follow its published version.")
+        raise InvalidValue(
+            "tour_id", "Publish the tour first: phones follow its published version."
+        )
     return get_store().create(tour.slug, user.id, workshop_id)
 
 
@@ -85,9 +89,11 @@ def move(session: LiveSession, user, stop: int, step: int = 0, slug: str | None 
         raise NotFound("slug", "There is no tour at this address, or it is not shared with you.")
     shown = publishing.published_view(tour)
     if shown is None:
-        raise InvalidValue("slug", "Publish the tour first: phones follow its published version.")
+        raise InvalidValue("slug", UNPUBLISHED)
     if not 0 <= stop <= len(shown.stops) + 1:
-        raise InvalidValue("stop", f"Stops go from 0 (the title) to {len(shown.stops) + 1} (the end).")
+        raise InvalidValue(
+            "stop", f"Stops go from 0 (the title) to {len(shown.stops) + 1} (the end)."
+        )
     if 1 <= stop <= len(shown.stops):
         title = shown.stops[stop - 1].display_title(shown.fallback_language())
     else:

@@ -8,21 +8,27 @@ from flask import abort
 from flask import Blueprint
 from flask import current_app
 from flask import send_file
+from flask import session
 from flask_login import current_user
 
 from ..extensions import db
 from ..models import MediaItem
 from ..models.tours import media_visible_to
+from ..services import follow_along
 from ..storage import get_storage
 
 bp = Blueprint("media", __name__)
 
 
 def get_visible_item(item_id: int) -> MediaItem:
-    """:raise 404: no such item, or the current user may not see it."""
+    """:raise 404: no such item, or the current user may not see it (a phone following a
+    presentation also sees the publishable media of the tour it follows)."""
     item = db.session.get(MediaItem, item_id)
-    if item is None or not media_visible_to(item, current_user):
+    if item is None:
         abort(404)
+    if not media_visible_to(item, current_user):
+        if not follow_along.media_followed(item, session.get("live", [])):
+            abort(404)
     return item
 
 

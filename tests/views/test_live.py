@@ -1,0 +1,164 @@
+"""Follow-along: starting a session, moving it, the phone page, joining by code, and the
+event stream over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+import requests
+
+from tests.live import LiveServer
+from tourbuilder.live import get_store
+from tourbuilder.models import Role
+from tourbuilder.models import TourVisibility
+
+
+@pytest.fixture
+def room(app, make):
+    team = make.team()
+    facilitator = make.user(team, role=Role.FACILITATOR)
+    tour = make.tour(team, stops=3, visibility=TourVisibility.WORKSHOP)
+    return team, facilitator, tour
+
+
+def start(client, auth, user, tour, **extra):
+    auth.login(user)
+    return client.post("/api/v1/live", json={"tour_id": tour.id, **extra})
+
+
+def test_a_facilitator_starts_and_moves_a_session_that_phones_follow(app, client, auth, room):
+    _team, facilitator, tour = room
+    started = start(client, auth, facilitator, tour)
+    assert started.status_code == 201, started.json
+    code = started.json["code"]
+    assert started.json["url"].endswith(f"/live/{code}") and started.json["reachable"]
+
+    moved = client.post(f"/api/v1/live/{code}/state", json={"stop": 2})
+    assert moved.status_code == 200 and moved.json["stop"] == 2
+
+    phone = app.test_client()  # nobody signed in: a workshop-only tour, followed by code
+    page = phone.get(f"/live/{code}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'data-start="2"' in html and "Stop 3" in html
+    assert "noindex" in html
+    assert phone.get(f"/tours/{tour.slug}").status_code == 404  # the tour itself stays hidden
+
+
+def test_only_the_presenter_moves_the_session(app, client, auth, make, room):
+    team, facilitator, tour = room
+    code = start(client, auth, facilitator, tour).json["code"]
+    colleague = make.user(team, role=Role.EDITOR)
+    other = app.test_client()
+    assert other.post(f"/api/v1/live/{code}/state", json={"stop": 1}).status_code == 401
+    other.post("/login", data={"email": colleague.email, "password": "correct horse battery"})
+    assert other.post(f"/api/v1/live/{code}/state", json={"stop": 1}).status_code == 404
+    assert other.delete(f"/api/v1/live/{code}").status_code == 404
+    with app.app_context():
+        assert get_store().get(code).stop == 0
+
+
+def test_a_stop_beyond_the_tour_is_refused(client, auth, room):
+    _team, facilitator, tour = room
+    code = start(client, auth, facilitator, tour).json["code"]
+    refused = client.post(f"/api/v1/live/{code}/state", json={"stop": 5})
+    assert refused.status_code == 422 and "stop" in json.dumps(refused.json)
+    assert client.post(f"/api/v1/live/{code}/state", json={"stop": 4}).status_code == 200  # end
+
+
+def test_a_tour_without_a_published_version_cannot_be_followed(client, auth, make, room):
+    team, facilitator, _tour = room
+    draft = make.tour(team, visibility=TourVisibility.DRAFT)
+    refused = start(client, auth, facilitator, draft)
+    assert refused.status_code == 422
+    assert "Publish" in refused.json["message"]
+
+
+def test_someone_outside_the_team_cannot_start_a_session(client, auth, make, room):
+    _team, _facilitator, tour = room
+    outsider = make.user(make.team())
+    assert start(client, auth, outsider, tour).status_code == 404
+
+
+def test_joining_by_code(app, client, auth, room):
+    _team, facilitator, tour = room
+    code = start(client, auth, facilitator, tour).json["code"]
+    phone = app.test_client()
+    assert phone.get("/live").status_code == 200
+    typed = code.lower()[:3] + " " + code.lower()[3:]
+    opened = phone.get(f"/live?code={typed}")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/live/{code}")
+    wrong = phone.get("/live?code=XXXXXX")
+    assert wrong.status_code == 404 and "No presentation is running" in wrong.get_data(True)
+    assert phone.get("/live/ACDEFG").status_code == 404
+
+
+def test_an_ended_session_is_gone(app, client, auth, room):
+    _team, facilitator, tour = room
+    code = start(client, auth, facilitator, tour).json["code"]
+    assert client.delete(f"/api/v1/live/{code}").status_code == 204
+    assert app.test_client().get(f"/live/{code}").status_code == 404
+
+
+def test_the_room_address_is_the_laptops_when_it_serves_every_interface(app, client, auth, room):
+    _team, facilitator, tour = room
+    app.config.update(SERVE_HOST="127.0.0.1", SERVE_PORT=5000)
+    local = start(client, auth, facilitator, tour).json
+    assert not local["reachable"] and "HOST=0.0.0.0" in local["warning"]
+    app.config.update(SERVE_HOST="0.0.0.0")
+    room_wide = client.get(f"/api/v1/live/{local['code']}").json
+    assert room_wide["reachable"] and room_wide["warning"] is None
+    app.config["PUBLIC_URL"] = "https://tours.example.org"
+    assert client.get(f"/api/v1/live/{local['code']}").json["url"] == (
+        f"https://tours.example.org/live/{local['code']}"
+    )
+
+
+def read_events(response, wanted: int, found: list) -> None:
+    """Parse Server-Sent Events off ``response`` until ``wanted`` events have come."""
+    event = {}
+    for line in response.iter_lines(decode_unicode=True):
+        if line == "":
+            if "event" in event:
+                found.append(event)
+                if len(found) == wanted:
+                    return
+            event = {}
+        elif not line.startswith(":"):
+            key, _sep, value = line.partition(": ")
+            event[key] = value
+
+
+@pytest.mark.real_db
+def test_the_event_stream_delivers_each_change_over_http(app, client, auth, room):
+    """A phone's stream (real sockets) gets the state at once, then each change, then the
+    end; reflections never reach a phone."""
+    _team, facilitator, tour = room
+    app.config["LIVE_HEARTBEAT_SECONDS"] = 0.2
+    code = start(client, auth, facilitator, tour).json["code"]
+    server = LiveServer(app)
+    try:
+        stream = requests.get(f"{server.url}/live/{code}/events", stream=True, timeout=10)
+        assert stream.headers["Content-Type"].startswith("text/event-stream")
+        assert stream.headers["X-Accel-Buffering"] == "no"
+        found = []
+        reader = threading.Thread(target=read_events, args=(stream, 4, found))
+        reader.start()
+        client.post(f"/api/v1/live/{code}/state", json={"stop": 1})
+        with app.app_context():
+            get_store().publish(code, "reflection", {"body": "private"})
+        client.post(f"/api/v1/live/{code}/state", json={"stop": 3, "step": 1})
+        client.delete(f"/api/v1/live/{code}")
+        reader.join(10)
+        stream.close()
+        assert [(e["event"], json.loads(e["data"]).get("stop")) for e in found] == [
+            ("state", 0),
+            ("state", 1),
+            ("state", 3),
+            ("end", None),
+        ]
+        assert json.loads(found[2]["data"])["title"] == "Stop 3"
+    finally:
+        server.close()
