@@ -112,7 +112,8 @@ def test_drafts_cannot_be_shared(app, world):
     with app.app_context():
         workshop = new_workshop(world)
         with pytest.raises(Conflict, match="publish the tour first"):
-            workshops.share_tour(workshop, get(Tour, world["draft"]), get(User, world["amman_admin"]))
+            draft, admin = get(Tour, world["draft"]), get(User, world["amman_admin"])
+            workshops.share_tour(workshop, draft, admin)
         assert workshops.programme(workshop) == []
 
 
