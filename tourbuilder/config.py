@@ -82,6 +82,8 @@ DEFAULTS = {
     "LOGIN_RATE_LIMIT_PER_ADDRESS": "60 per 15 minutes",
     "INVITATION_RATE_LIMIT": "10 per 15 minutes",
     "PASSWORD_CHANGE_RATE_LIMIT": "10 per 15 minutes",
+    # Workshop reflections sent from phones, per client per workshop (services/reflections.py).
+    "REFLECTION_RATE_LIMIT": "5 per minute",
     # Reverse proxies in front that set X-Forwarded-For: the client address is read from it.
     "PROXY_COUNT": 0,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

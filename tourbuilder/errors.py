@@ -76,13 +76,14 @@ def handle_domain_error(error: DomainError):
     """Undo what the refused operation had flushed, then answer in JSON or HTML."""
     db.session.rollback()
     body = domain_error_body(error)
+    headers = error.headers() if hasattr(error, "headers") else {}
     if wants_json():
-        return jsonify(body), error.status
+        return jsonify(body), error.status, headers
     try:
         html = render_template(f"errors/{error.status}.html", error=error, body=body)
     except TemplateNotFound:
         html = render_template("errors/generic.html", error=error, body=body)
-    return html, error.status
+    return html, error.status, headers
 
 
 def handle_too_many_requests(error: TooManyRequests):

@@ -20,6 +20,10 @@ from .tours import Tour
 from .tours import TourPublication
 from .tours import TourVisibility
 from .uploads import UploadSession
+from .workshops import Reflection
+from .workshops import Workshop
+from .workshops import WorkshopFacilitator
+from .workshops import WorkshopTour
 
 __all__ = [
     "ApiToken",
@@ -30,6 +34,7 @@ __all__ = [
     "MediaStatus",
     "Membership",
     "PUBLISHED",
+    "Reflection",
     "Role",
     "Site",
     "SiteVisibility",
@@ -41,5 +46,8 @@ __all__ = [
     "TourVisibility",
     "UploadSession",
     "User",
+    "Workshop",
+    "WorkshopFacilitator",
+    "WorkshopTour",
     "utcnow",
 ]

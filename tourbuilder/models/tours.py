@@ -64,6 +64,9 @@ class Tour(Timestamps, Translatable, Versioned, db.Model):
 
     Only public tours are listed on the public web; unlisted ones are reached by their link;
     workshop tours never appear on the public web (facilitators and offline packs only).
+    Outside the team, a *workshop facilitator* (:mod:`tourbuilder.models.workshops`) may
+    also view and present a published tour (workshop-only included, drafts never) while it
+    is shared with a workshop they facilitate; they see the published version.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,14 +113,24 @@ class Tour(Timestamps, Translatable, Versioned, db.Model):
     def can_view(self, user) -> bool:
         if self.visibility in (TourVisibility.PUBLIC, TourVisibility.UNLISTED):
             return True
-        return is_team_member(user, self.team_id)
+        return is_team_member(user, self.team_id) or self.shared_with_facilitator(user)
 
     def can_present(self, user) -> bool:
-        return is_site_admin(user) or role_for(user, self.team_id) in (
+        if is_site_admin(user) or role_for(user, self.team_id) in (
             Role.ADMIN,
             Role.EDITOR,
             Role.FACILITATOR,
-        )
+        ):
+            return True
+        return self.shared_with_facilitator(user)
+
+    def shared_with_facilitator(self, user) -> bool:
+        """Is the published tour shared with a workshop ``user`` facilitates?"""
+        if self.visibility is TourVisibility.DRAFT or self.id is None:
+            return False
+        from .workshops import facilitates  # workshops.py builds on this module
+
+        return facilitates(user, self.id)
 
     def can_edit(self, user) -> bool:
         return can_edit_team_content(user, self.team_id)

@@ -45,6 +45,12 @@ class BadRequest(DomainError):
     status = 400
 
 
+class Forbidden(DomainError):
+    """The caller sees the object but may not do this to it (403)."""
+
+    status = 403
+
+
 class NotFound(DomainError):
     """No such object, or one the caller may not see (404)."""
 
@@ -67,6 +73,20 @@ class TooLarge(DomainError):
     """More bytes than a limit allows (413)."""
 
     status = 413
+
+
+class Throttled(DomainError):
+    """Too many requests from one client in a while: try again in ``retry_after`` seconds
+    (429, with ``Retry-After``)."""
+
+    status = 429
+
+    def __init__(self, field: str | None, message: str, retry_after: int):
+        super().__init__(field, message)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class PublishError(Conflict):
