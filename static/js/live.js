@@ -139,11 +139,13 @@
         body.value = "";
         counted();
         status.textContent = form.dataset.msgSent;
-      } else if (response.status === 429) {
-        status.textContent = form.dataset.msgLimit;
-      } else {
-        status.textContent = form.dataset.msgInvalid;
+        return;
       }
+      var fallback = response.status === 429 ? form.dataset.msgLimit : form.dataset.msgInvalid;
+      // the server's refusal is in the phone's language (JSON: {message}); else ours
+      return response.json().then(function (answer) {
+        status.textContent = (answer && answer.message) || fallback;
+      }, function () { status.textContent = fallback; });
     }).catch(function () {
       status.textContent = form.dataset.msgFailed;
     }).then(function () { button.disabled = false; });

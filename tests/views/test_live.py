@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import date
 
 import pytest
 import requests
+from sqlalchemy import func
+from sqlalchemy import select
 
 from tests.live import LiveServer
+from tourbuilder.extensions import db
 from tourbuilder.live import get_store
+from tourbuilder.models import Membership
+from tourbuilder.models import Reflection
 from tourbuilder.models import Role
+from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
+from tourbuilder.models import User
+from tourbuilder.services import workshops
 
 
 @pytest.fixture
@@ -162,3 +171,98 @@ def test_the_event_stream_delivers_each_change_over_http(app, client, auth, room
         assert json.loads(found[2]["data"])["title"] == "Stop 3"
     finally:
         server.close()
+
+
+@pytest.fixture
+def workshop_room(app, make):
+    """A facilitator who belongs to no team, presenting a team's workshop-only tour
+    shared with their workshop."""
+    team = make.team()
+    admin = make.user(team, role=Role.ADMIN)
+    facilitator = make.user()
+    tour = make.tour(team, stops=3, visibility=TourVisibility.WORKSHOP)
+    with app.app_context():
+        workshop = workshops.create_workshop(
+            db.session.get(User, admin.id), title="Formación", starts_on=date(2026, 12, 10)
+        )
+        workshops.add_facilitator(workshop, facilitator.email)
+        workshops.share_tour(
+            workshop, db.session.get(Tour, tour.id), db.session.get(User, admin.id)
+        )
+        db.session.commit()
+        workshop_id = workshop.id
+    return facilitator, tour, workshop_id
+
+
+def test_a_phone_sends_a_reflection_that_the_presenter_can_mark_shown(
+    app, client, auth, workshop_room
+):
+    facilitator, tour, workshop_id = workshop_room
+    started = start(client, auth, facilitator, tour, workshop_id=workshop_id)
+    assert started.status_code == 201, started.json
+    code = started.json["code"]
+    phone = app.test_client()
+    page = phone.get(f"/live/{code}").get_data(as_text=True)
+    assert "data-live-reflect" in page
+    with app.app_context():
+        after = get_store().last_event_id(code)
+    sent = phone.post(
+        f"/live/{code}/reflections",
+        json={"stop": 2, "body": "  Me recuerda a mi barrio ", "name": "Lina"},
+        headers={"Accept": "application/json"},
+    )
+    assert sent.status_code == 201, sent.json
+    with app.app_context():
+        events = get_store().events(code, after, timeout=1)
+        assert [(e.kind, e.data["body"], e.data["stop"]) for e in events] == [
+            ("reflection", "Me recuerda a mi barrio", 2)
+        ]
+        assert db.session.get(Reflection, sent.json["id"]).shown_at is None
+    shown = client.post(f"/api/v1/live/{code}/reflections/{sent.json['id']}/shown")
+    assert shown.status_code == 204
+    with app.app_context():
+        assert db.session.get(Reflection, sent.json["id"]).shown_at is not None
+
+
+def test_refused_reflections_say_why(app, client, auth, workshop_room):
+    facilitator, tour, workshop_id = workshop_room
+    code = start(client, auth, facilitator, tour, workshop_id=workshop_id).json["code"]
+    app.config["REFLECTION_RATE_LIMIT"] = "2 per minute"
+    phone = app.test_client()
+    phone.get(f"/live/{code}")
+
+    def send(body, stop=1):
+        return phone.post(f"/live/{code}/reflections", json={"stop": stop, "body": body},
+                          headers={"Accept": "application/json"})  # fmt: skip
+
+    assert send("").status_code == 422
+    assert send("x" * 501).status_code == 422
+    assert send("ok", stop=9).status_code == 422
+    assert send("one").status_code == 201
+    assert send("two").status_code == 201
+    limited = send("three")
+    assert limited.status_code == 429 and limited.headers["Retry-After"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Reflection)) == 2
+
+
+def test_no_reflections_outside_a_workshop(app, client, auth, room):
+    _team, facilitator, tour = room
+    code = start(client, auth, facilitator, tour).json["code"]
+    phone = app.test_client()
+    assert "data-live-reflect" not in phone.get(f"/live/{code}").get_data(as_text=True)
+    sent = phone.post(f"/live/{code}/reflections", json={"stop": 1, "body": "hola"})
+    assert sent.status_code == 404
+
+
+def test_a_workshop_session_only_for_a_tour_of_its_programme(
+    app, client, auth, make, workshop_room
+):
+    facilitator, _tour, workshop_id = workshop_room
+    own_team = make.team()
+    with app.app_context():
+        db.session.add(Membership(user_id=facilitator.id, team_id=own_team.id, role=Role.ADMIN))
+        db.session.commit()
+    elsewhere = make.tour(own_team)
+    refused = start(client, auth, facilitator, elsewhere, workshop_id=workshop_id)
+    assert refused.status_code == 422 and "programme" in refused.json["message"]

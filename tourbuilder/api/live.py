@@ -10,16 +10,21 @@ from flask import current_app
 from flask import url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
+from flask_smorest import abort
 from marshmallow import fields
 from marshmallow import Schema
 from marshmallow import validate
 
 from .. import room
+from ..extensions import db
 from ..live import ALPHABET
 from ..live import CODE_LENGTH
 from ..live import get_store
+from ..models import Reflection
 from ..models import Tour
+from ..services import commit
 from ..services import follow_along
+from ..services import reflections
 from ..views.live import room_url
 from . import schemas
 from .common import load_or_404
@@ -131,3 +136,19 @@ class LiveState(MethodView):
         session = follow_along.owned_session(code, user)
         moved = follow_along.move(session, user, data["stop"], data["step"], data.get("slug"))
         return describe(moved or session)
+
+
+@blp.route("/live/<code>/reflections/<int:reflection_id>/shown")
+class ReflectionShown(MethodView):
+    @blp.doc(parameters=[{"in": "path", "name": "code", "schema": CODE["code"]}])
+    @blp.response(204)
+    @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(404, description="No such session or reflection, or someone else's")
+    def post(self, code, reflection_id):
+        """Record that the presenter showed a reflection of the session on screen."""
+        session = follow_along.owned_session(code, require_user())
+        reflection = db.session.get(Reflection, reflection_id)
+        if reflection is None or reflection.workshop_id != session.workshop_id:
+            abort(404, message=f"No reflection with id {reflection_id} in this session.")
+        reflections.mark_shown(reflection)
+        commit()

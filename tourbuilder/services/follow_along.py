@@ -28,6 +28,7 @@ from ..models import MediaItem
 from ..models import Tour
 from ..models import User
 from . import publishing
+from . import workshops
 from .errors import InvalidValue
 from .errors import NotFound
 
@@ -35,24 +36,32 @@ UNPUBLISHED = "Publish the tour first: phones follow its published version."
 
 
 def may_present(user, tour: Tour) -> bool:
-    """The presenting rule (team members, and facilitators of a workshop it is shared
-    with, once workshops exist)."""
+    """The presenting rule: team members, and facilitators of a workshop the tour is
+    shared with (:meth:`Tour.can_present`)."""
     return tour.can_present(user)
 
 
 def start(tour: Tour, user, workshop_id: int | None = None) -> LiveSession:
-    """A new session on ``tour`` presented by ``user``.
+    """A new session on ``tour`` presented by ``user``, in the workshop ``workshop_id``
+    (whose programme must hold the tour) when given: then phones can send reflections.
 
-    :raise NotFound: ``user`` may not present ``tour``.
-    :raise InvalidValue: the tour has no published version for phones to show.
+    :raise NotFound: ``user`` may not present ``tour``, or may not see the workshop.
+    :raise InvalidValue: the tour has no published version for phones to show, or is not
+        on the workshop's programme.
     """
     if not may_present(user, tour):
         raise NotFound(None, "There is no tour at this address, or it is not shared with you.")
     if publishing.published_view(tour) is None:
-        raise InvalidValue(
-            "tour_id", "Publish the tour first: phones follow its published version."
-        )
+        raise InvalidValue("tour_id", UNPUBLISHED)
+    if workshop_id is not None:
+        _check_programme(workshops.get_workshop(workshop_id, user), tour)
     return get_store().create(tour.slug, user.id, workshop_id)
+
+
+def _check_programme(workshop, tour: Tour) -> None:
+    """:raise InvalidValue: ``tour`` is not on the workshop's programme."""
+    if tour not in workshops.programme(workshop):
+        raise InvalidValue("tour_id", "This tour is not on the workshop's programme.")
 
 
 def owned_session(code: str, user) -> LiveSession:
@@ -90,6 +99,8 @@ def move(session: LiveSession, user, stop: int, step: int = 0, slug: str | None 
     shown = publishing.published_view(tour)
     if shown is None:
         raise InvalidValue("slug", UNPUBLISHED)
+    if slug != session.slug and session.workshop_id is not None:
+        _check_programme(workshops.get_workshop(session.workshop_id, user), tour)
     if not 0 <= stop <= len(shown.stops) + 1:
         raise InvalidValue(
             "stop", f"Stops go from 0 (the title) to {len(shown.stops) + 1} (the end)."
