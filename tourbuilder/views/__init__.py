@@ -30,6 +30,7 @@ def init_app(app) -> None:
     from . import library
     from . import live
     from . import media
+    from . import present
     from . import public
     from . import publishing
     from . import sharing
@@ -56,3 +57,4 @@ def init_app(app) -> None:
     app.add_template_filter(position_text)
     app.register_blueprint(publishing.bp)
     app.register_blueprint(live.bp)
+    app.register_blueprint(present.bp)
