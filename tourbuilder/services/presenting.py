@@ -283,10 +283,12 @@ def render_presentation(
     programme=None,
     nonce: str = "",
     tile_attribution: str | None = None,
+    live: dict | None = None,
 ) -> str:
     """The audience page (or the presenter view) of ``tour`` as one HTML string. Call in an
     application context; ``nonce`` is the page's CSP nonce online (the map's set-up script
-    is inline), empty in a pack."""
+    is inline), empty in a pack. ``live``: follow-along's settings for the page (online
+    only, ``views/present.py``; ``templates/present/_live.html``), None in a pack."""
     config = current_app.config
     with force_locale(interface_lang):
         data = presentation_data(
@@ -319,4 +321,5 @@ def render_presentation(
             interface_lang=interface_lang,
             interface_dir=direction(interface_lang),
             content_dir=direction(lang),
+            live=live,
         )

@@ -113,7 +113,8 @@ def events(code: str):
     store = get_store()
     presenter = current_user.is_authenticated and current_user.id == session.presenter_id
     heartbeat = float(current_app.config["LIVE_HEARTBEAT_SECONDS"])
-    replay_from = request.headers.get("Last-Event-ID")
+    # EventSource sends Last-Event-ID when it reconnects; ?after= on a fresh page
+    replay_from = request.headers.get("Last-Event-ID") or request.args.get("after")
 
     def message(event_id, kind, data) -> str:
         return f"id: {event_id}\nevent: {kind}\ndata: {json.dumps(data)}\n\n"
@@ -197,3 +198,55 @@ def reflect(code: str):
              "body": reflection.body, "slug": shown.slug}  # fmt: skip
     get_store().publish(code, "reflection", event)
     return {"id": reflection.id}, 201
+
+
+def live_settings(tour, presenter: bool) -> dict:
+    """What the presentation pages' follow-along scripts need (templates/present/_live.html):
+    the presenter view starts and ends a session, shows its QR code and the reflections;
+    the audience window sends its stop and shows the QR code on the title slide.
+    ``?workshop=<id>`` on the page's address holds the session in that workshop."""
+    from flask_wtf.csrf import generate_csrf
+
+    from ..maps import json_for_script
+
+    workshop = request.args.get("workshop", "")
+    config = current_app.config
+    reachable = room.reachable(config.get("SERVE_HOST"))
+    data = {
+        "slug": tour.slug,
+        "tour_id": tour.id,
+        "workshop_id": int(workshop) if workshop.isdigit() and len(workshop) < 10 else None,
+        "start": url_for("Live.LiveSessions"),
+        "api": url_for("Live.LiveSessions") + "/",
+        "events": url_for("live.join") + "/",
+        "csrf": generate_csrf(),
+        "reachable": reachable,
+        "labels": {
+            "heading": _("Follow along on phones"),
+            "intro": _("Phones in the room follow the stop you show, over this laptop's network."),
+            "start": _("Start follow-along"),
+            "end": _("End follow-along"),
+            "code": _("Code"),
+            "open": _("Or open %(url)s and type the code"),
+            "qr": _("QR code to follow along"),
+            "warning": _(
+                "Phones can't reach this laptop: it serves only itself. "
+                "Restart with make run HOST=0.0.0.0"
+            ),
+            "failed": _("Follow-along could not start: %(reason)s"),
+            "reflections": _("Reflections"),
+            "none": _("Reflections sent from phones appear here."),
+            "show": _("Show on screen"),
+            "hide": _("Hide from screen"),
+            "shown": _("Shown"),
+            "stop": _("Stop %(num)s"),
+            "anonymous": _("Anonymous"),
+        },
+    }
+    return {
+        "json": json_for_script(data),
+        "css": url_for("static", filename="css/live.css"),
+        "script": url_for(
+            "static", filename=f"js/{'presenter' if presenter else 'present'}-live.js"
+        ),
+    }

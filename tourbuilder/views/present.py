@@ -23,6 +23,7 @@ from ..models import Tour
 from ..services import presenting
 from ..services import tours
 from . import map_tiles
+from .live import live_settings
 
 bp = Blueprint("present", __name__)
 
@@ -68,6 +69,7 @@ def render(slug: str, presenter: bool) -> str:
         programme=None,
         nonce=csp_nonce(),
         tile_attribution=map_tiles().attribution,
+        live=live_settings(tour, presenter),
     )
 
 
