@@ -95,6 +95,9 @@ def test_a_phone_follows_browses_returns_and_reflects(new_page, workshop, live_s
     assert phone.locator(".live-stop[data-stop='2']").is_visible()
     assert phone.locator(".live-stop[data-stop='1']").is_hidden()
     assert phone.locator("[data-live-back]").is_hidden()
+    if os.environ.get("TB_DOC_SHOTS") == "1":
+        phone.wait_for_timeout(800)  # the stop's picture
+        phone.screenshot(path=str(DOCS / "follow-along-en-390.png"))
 
     # the participant browses on: following pauses, the presenter moves on without them
     phone.get_by_role("button", name="Next").click()
@@ -124,15 +127,16 @@ def test_a_phone_follows_browses_returns_and_reflects(new_page, workshop, live_s
     assert "Me recuerda al huerto de mi barrio" in overlay.inner_text()
 
     if os.environ.get("TB_DOC_SHOTS") == "1":
-        phone.get_by_role("button", name="Previous").click()
-        phone.screenshot(path=str(DOCS / "follow-along-en-390.png"))
         jump(audience, 1)
         arabic = new_page(viewport=PHONE, locale="ar")
         arabic.goto(f"/live/{code}?lang=ar")
         arabic.wait_for_function("() => window.tourbuilderLive.events >= 1")
+        arabic.get_by_role("button", name=re.compile(".")).first.wait_for()
+        arabic.locator(".live-nav [data-live-step='1']").click()  # browsing: the back button
+        arabic.wait_for_timeout(800)
         assert arabic.locator("html").get_attribute("dir") == "rtl"
         arabic.screenshot(path=str(DOCS / "follow-along-ar-390.png"))
-        presenter.screenshot(path=str(DOCS / "presenter-live-en-1280.png"))
+        presenter.locator("#presenter-live").screenshot(path=str(DOCS / "presenter-live-en.png"))
 
     # ending the session tells the phone, which keeps the tour open to read
     presenter.get_by_role("button", name="End follow-along").click()
