@@ -364,6 +364,58 @@ CASES.append(
         lambda w: "/tours?page_size=100",
     )
 )
+# Follow-along: anyone who may present the tour starts a session; only its presenter (team
+# A's admin, see ``live_session``) reads, moves or ends it; to everyone else it is not there.
+PRESENTER_ONLY = row(401, 404, 404, 404, 200, 404)
+CASES.extend(
+    [
+        (
+            "live-start",
+            "POST",
+            lambda w: "/live",
+            lambda w: {"json": {"tour_id": w.tours["public"].id}},
+            row(401, 404, 201, 201, 201, 201),
+            None,
+        ),
+        ("live-get", "GET", lambda w: f"/live/{w.live_code}", None, PRESENTER_ONLY, None),
+        (
+            "live-state",
+            "POST",
+            lambda w: f"/live/{w.live_code}/state",
+            lambda w: {"json": {"stop": 1}},
+            PRESENTER_ONLY,
+            None,
+        ),
+        (
+            "live-end",
+            "DELETE",
+            lambda w: f"/live/{w.live_code}",
+            None,
+            {**PRESENTER_ONLY, "admin": 204},
+            None,
+        ),
+        (
+            "live-reflection-shown",
+            "POST",
+            lambda w: f"/live/{w.live_code}/reflections/1/shown",
+            None,
+            row(401, 404, 404, 404, 404, 404),  # the session is in no workshop
+            None,
+        ),
+    ]
+)
+
+
+@pytest.fixture(autouse=True)
+def live_session(app, world):
+    """A follow-along session on the public tour, presented by team A's admin."""
+    from tourbuilder.live import get_store
+
+    with app.app_context():
+        session = get_store().create(world.tours["public"].slug, world.users["admin"].id)
+    world.live_code = session.code
+
+
 for _visibility in ("draft", "workshop", "unlisted", "public"):
     CASES.extend(tour_cases(_visibility))
     CASES.extend(exchange_cases(_visibility))
