@@ -31,6 +31,7 @@
   function show(n) {
     n = Math.max(0, Math.min(total + 1, n));
     if (n === state.shownStop) { return; }
+    var first = state.shownStop === -1;
     state.shownStop = n;
     sections.forEach(function (section) {
       var hidden = Number(section.dataset.stop) !== n;
@@ -40,6 +41,7 @@
       }
     });
     position.textContent = label(n);
+    if (!first) { window.scrollTo(0, 0); } // a new stop is read from its title
     if (form) {
       form.hidden = n < 1 || n > total;
       form.querySelector("[data-reflect-about]").textContent =
@@ -70,16 +72,14 @@
   });
   root.querySelectorAll("[data-live-go]").forEach(function (button) {
     button.addEventListener("click", function () {
-      browse(Number(button.dataset.liveGo));
       button.closest("details").open = false;
-      window.scrollTo(0, 0);
+      browse(Number(button.dataset.liveGo));
     });
   });
   back.addEventListener("click", function () {
     state.following = true;
     show(state.presenterStop);
     updateStatus();
-    window.scrollTo(0, 0);
   });
 
   var source = new EventSource(root.dataset.events);

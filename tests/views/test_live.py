@@ -3,25 +3,33 @@ event stream over real HTTP."""
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from datetime import date
 
 import pytest
 import requests
+from PIL import Image
 from sqlalchemy import func
 from sqlalchemy import select
 
 from tests.live import LiveServer
 from tourbuilder.extensions import db
 from tourbuilder.live import get_store
+from tourbuilder.models import Consent
 from tourbuilder.models import Membership
 from tourbuilder.models import Reflection
 from tourbuilder.models import Role
+from tourbuilder.models import StopMedia
+from tourbuilder.models import Team
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
 from tourbuilder.models import User
+from tourbuilder.services import commit
+from tourbuilder.services import publishing
 from tourbuilder.services import workshops
+from tourbuilder.services.library import store_upload
 
 
 @pytest.fixture
@@ -266,3 +274,39 @@ def test_a_workshop_session_only_for_a_tour_of_its_programme(
     elsewhere = make.tour(own_team)
     refused = start(client, auth, facilitator, elsewhere, workshop_id=workshop_id)
     assert refused.status_code == 422 and "programme" in refused.json["message"]
+
+
+def add_photo(app, tour, consent) -> tuple[int, str]:
+    """A real photo, processed, on the tour's first stop and in its published version."""
+    picture = io.BytesIO()
+    shade = 90 if consent is Consent.NO_PEOPLE else 30  # two pictures, not one stored twice
+    Image.radial_gradient("L").rotate(shade).convert("RGB").resize((800, 600)).save(picture, "JPEG")
+    picture.seek(0)
+    with app.app_context():
+        tour = db.session.get(Tour, tour.id)
+        item, _ = store_upload(db.session.get(Team, tour.team_id), picture, "huerto.jpg", None)
+        commit()  # the test queue processes it at once
+        item.consent = consent
+        tour.stops[0].media_links.append(StopMedia(media=item))
+        db.session.flush()
+        tour.publication.document = publishing.document(tour)
+        db.session.commit()
+        return item.id, next(name for name in item.derivatives if name.endswith(".jpg"))
+
+
+@pytest.mark.sqlite_only
+def test_a_phone_sees_the_followed_workshop_tours_publishable_photos_while_it_lives(
+    app, client, auth, room
+):
+    _team, facilitator, tour = room
+    shown, variant = add_photo(app, tour, Consent.NO_PEOPLE)
+    private, private_variant = add_photo(app, tour, Consent.NOT_YET)
+    code = start(client, auth, facilitator, tour).json["code"]
+    phone = app.test_client()
+    assert phone.get(f"/media/{shown}/{variant}").status_code == 404  # a workshop tour
+    page = phone.get(f"/live/{code}").get_data(as_text=True)
+    assert f"/media/{shown}/" in page and f"/media/{private}/" not in page
+    assert phone.get(f"/media/{shown}/{variant}").status_code == 200
+    assert phone.get(f"/media/{private}/{private_variant}").status_code == 404
+    client.delete(f"/api/v1/live/{code}")
+    assert phone.get(f"/media/{shown}/{variant}").status_code == 404
