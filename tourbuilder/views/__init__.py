@@ -37,6 +37,7 @@ def init_app(app) -> None:
     from . import teams
     from . import tiles
     from . import tour_files
+    from . import workshops
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
@@ -54,3 +55,4 @@ def init_app(app) -> None:
     app.add_template_global(map_tiles)
     app.add_template_filter(position_text)
     app.register_blueprint(publishing.bp)
+    workshops.init_app(app)
