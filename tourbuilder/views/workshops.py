@@ -206,16 +206,20 @@ def take_off(workshop_id: int, tour_id: int):
     return back(workshop, "programme")
 
 
+EXPORTS = {
+    "csv": (reflections.export_csv, "text/csv; charset=utf-8"),
+    "md": (reflections.export_markdown, "text/markdown; charset=utf-8"),
+}
+
+
 @bp.route("/workshops/<int:workshop_id>/reflections.<any(csv, md):fmt>")
 @login_required
 def export(workshop_id: int, fmt: str):
     """The reflections the user may read, as a download."""
     workshop = get_workshop(workshop_id)
     stem = "reflections-" + safe_file_stem(workshop.title)
-    if fmt == "csv":
-        body, mime = reflections.export_csv(workshop, current_user), "text/csv; charset=utf-8"
-    else:
-        body, mime = reflections.export_markdown(workshop, current_user), "text/markdown; charset=utf-8"
+    writer, mime = EXPORTS[fmt]
+    body = writer(workshop, current_user)
     disposition = f'attachment; filename="{stem}.{fmt}"'
     return Response(body, mimetype=mime, headers={"Content-Disposition": disposition})
 
