@@ -21,6 +21,7 @@ from . import tools
 from . import tour_exchange
 from . import tours
 from . import uploads
+from . import workshops
 
 PREFIX = "/api/v1"
 BLUEPRINTS = (
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     publishing.blp,
     media.blp,
     tools.blp,
+    workshops.blp,
 )
 
 
