@@ -50,7 +50,10 @@ class WorkshopFields(Schema):
     ends_on = fields.Date(allow_none=True)
     place = schemas.Text(validate=validate.Length(max=200))
     notes = schemas.Text(validate=validate.Length(max=5000))
-    language = schemas.LanguageCode(metadata={"description": "Language the tours are shown in"})
+    language = fields.String(
+        validate=validate.Regexp(r"^[a-z]{2,3}$", error="Use a two- or three-letter code."),
+        metadata={"description": "Language the tours are shown in (en, ar...)"},
+    )
 
     @validates_schema
     def end_after_start(self, data, **kwargs):
