@@ -5,6 +5,8 @@ from tourbuilder.extensions import db
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
 from tourbuilder.models import User
+from tourbuilder.models import Workshop
+from tourbuilder.services import workshops
 
 # Commands whose database work (users, tokens, the demo's tours) other tests run on both
 # databases: here only their arguments, prompts and output are new.
@@ -56,8 +58,14 @@ def test_demo_creates_public_tour_in_seville_once(app, runner, client):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        tour = db.session.scalars(select(Tour)).one()
+        tour = db.session.scalars(select(Tour).where(Tour.slug == "sevilla-solidaria")).one()
         assert tour.visibility is TourVisibility.PUBLIC and len(tour.stops) >= 6
+        # The demo workshop's programme has both demo teams' tours, Seville's first.
+        workshop = db.session.scalars(select(Workshop)).one()
+        programme = workshops.programme(workshop)
+        assert [t.slug for t in programme] == ["sevilla-solidaria", "tunis-medina-solidaire"]
+        assert programme[0].team_id != programme[1].team_id
+        assert all(t.visibility is TourVisibility.PUBLIC for t in programme)
         for stop in tour.stops:
             lat, lon = stop.position_for(None)
             assert 37.3 < lat < 37.45 and -6.05 < lon < -5.95  # Seville
@@ -76,7 +84,8 @@ def test_demo_creates_public_tour_in_seville_once(app, runner, client):
     assert runner.invoke(args=["demo", "--if-empty"]).output.startswith("Demo skipped")
     runner.invoke(args=["demo"])
     with app.app_context():
-        assert len(db.session.scalars(select(Tour)).all()) == 1
+        assert len(db.session.scalars(select(Tour)).all()) == 2
+        assert len(db.session.scalars(select(Workshop)).all()) == 1
 
 
 def test_check_reports_problems_with_fixes(app, runner, tmp_path):

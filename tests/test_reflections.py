@@ -5,22 +5,31 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import date
 
 import pytest
 from flask_login import AnonymousUserMixin
 
+from tourbuilder import create_app
 from tourbuilder.extensions import db
 from tourbuilder.models import Role
+from tourbuilder.models import Team
 from tourbuilder.models import Tour
+from tourbuilder.models import TourPublication
 from tourbuilder.models import TourVisibility
 from tourbuilder.models import User
 from tourbuilder.models import Workshop
+from tourbuilder.models import WorkshopTour
+from tourbuilder.services import publishing
 from tourbuilder.services import reflections
 from tourbuilder.services import workshops
 from tourbuilder.services.errors import InvalidValue
 from tourbuilder.services.errors import NotFound
 from tourbuilder.services.errors import Throttled
+
+from .test_jobs import REDIS_PROBLEM
+from .test_jobs import REDIS_URL
 
 
 @pytest.fixture
@@ -183,3 +192,37 @@ def test_mark_shown(app, world):
         assert reflection.shown_at is None
         reflections.mark_shown(reflection)
         assert reflection.shown_at is not None
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.skipif(REDIS_PROBLEM is not None, reason=f"Redis unreachable: {REDIS_PROBLEM}")
+def test_rate_limit_is_shared_through_redis(app_config, monkeypatch):
+    """Two app processes (here two app instances) count one phone's reflections together."""
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    config = {**app_config, "REFLECTION_RATE_LIMIT": "2 per minute"}
+    phone = uuid.uuid4().hex  # counts outlive the test in Redis: a phone of this run alone
+    first = create_app(config)
+    with first.app_context():
+        db.create_all()
+        team = Team(name="Redis team", languages=["en"])
+        tour = Tour(team=team, slug="redis-tour", title={"en": "Tour"}, languages=["en"],
+                    visibility=TourVisibility.PUBLIC)  # fmt: skip
+        tour.publication = TourPublication(document=publishing.document(tour))
+        workshop = Workshop(title="Redis", starts_on=date(2026, 1, 1))
+        workshop.programme_entries.append(WorkshopTour(tour=tour, position=0))
+        db.session.add_all([team, tour, workshop])
+        db.session.commit()
+        for n in range(2):
+            reflections.add(workshop, tour, None, f"thought {n}", "", phone)
+        db.session.commit()
+        ids = workshop.id, tour.id
+    second = create_app(config)  # the same database file; its memory would start empty
+    assert second.config["RATELIMIT_STORAGE_URI"] == REDIS_URL
+    with second.app_context():
+        workshop, tour = db.session.get(Workshop, ids[0]), db.session.get(Tour, ids[1])
+        with pytest.raises(Throttled):
+            reflections.add(workshop, tour, None, "third", "", phone)
+        reflections.add(workshop, tour, None, "another phone", "", uuid.uuid4().hex)
+    for app in (first, second):
+        with app.app_context():
+            db.engine.dispose()

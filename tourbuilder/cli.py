@@ -195,10 +195,13 @@ def token_create_command(email, name):
 )
 @with_appcontext
 def demo_command(if_empty, sites):
-    """Create the demo team and its public tour of Seville (photos generated here)."""
+    """Create the demo team and its public tour of Seville (photos generated here), a
+    second team with a small tour of Tunis, and a workshop presenting both."""
     from .models import Tour
     from .services.demo import create_demo
     from .services.demo_sites import add_synthetic_sites
+    from .services.demo_workshop import create_demo_workshop
+    from .services.demo_workshop import create_tunis_tour
 
     if if_empty and db.session.scalar(select(Tour.id).limit(1)) is not None:
         click.echo("Demo skipped: the database already has tours.")
@@ -206,6 +209,9 @@ def demo_command(if_empty, sites):
     tour = create_demo()
     commit()
     click.echo(f"Demo tour ready: /tours/{tour.slug} ({len(tour.stops)} stops).")
+    workshop = create_demo_workshop(tour, create_tunis_tour())
+    commit()
+    click.echo(f"Demo workshop ready: /workshops/{workshop.id} (two teams' tours).")
     if sites:
         add_synthetic_sites(sites)
         commit()

@@ -10,6 +10,7 @@ need a token from a page); a test turns it on with
 
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -24,6 +25,9 @@ from tourbuilder.models import SiteVisibility
 from tourbuilder.models import StopMedia
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
+from tourbuilder.models import User
+from tourbuilder.services import reflections
+from tourbuilder.services import workshops
 
 from ..live import LiveServer
 from .api_helpers import login
@@ -95,6 +99,16 @@ def build_world(module_app, module_make):
     module_make.republish(tours["public"])  # the published version shows the media too
     tokens = {name: create_token(module_app, user) for name, user in users.items()}
     with module_app.app_context():
+        workshop = workshops.create_workshop(
+            db.session.get(User, users["site_admin"].id), title="Training", starts_on=date.today()
+        )
+        workshops.add_facilitator(workshop, users["facilitator"].email)
+        shared = db.session.get(Tour, tours["workshop"].id)
+        workshops.share_tour(workshop, shared, db.session.get(User, users["admin"].id))
+        reflection = reflections.add(workshop, shared, 1, "A thought", "", "world")
+        db.session.commit()
+        workshop_id, reflection_id = workshop.id, reflection.id
+    with module_app.app_context():
         stop_ids = {
             name: [s.id for s in db.session.get(Tour, t.id).stops] for name, t in tours.items()
         }
@@ -111,6 +125,8 @@ def build_world(module_app, module_make):
         stop_ids=stop_ids,
         media_id=media_id,
         other_media_id=other_media_id,
+        workshop_id=workshop_id,
+        reflection_id=reflection_id,
     )
 
 

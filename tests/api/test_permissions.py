@@ -420,6 +420,92 @@ for _visibility in ("draft", "workshop", "unlisted", "public"):
     CASES.extend(tour_cases(_visibility))
     CASES.extend(exchange_cases(_visibility))
 
+
+def workshop(w) -> str:
+    return f"/workshops/{w.workshop_id}"
+
+
+# The world's workshop: facilitated by the site admin and team A's facilitator; team A's
+# workshop-only tour is on its programme (so team A's members see it).
+WORKSHOP_SEEN = row(404, 404, 200, 200, 200, 200)
+WORKSHOP_MANAGED = row(401, 404, 200, 403, 403, 200)
+CASES += [
+    (
+        "workshops-list",
+        "GET",
+        lambda w: "/workshops",
+        None,
+        row(401, 200, 200, 200, 200, 200),
+        None,
+    ),
+    (
+        "workshops-create",
+        "POST",
+        lambda w: "/workshops",
+        lambda w: {"json": {"title": "Tunis", "starts_on": "2099-01-02"}},
+        row(401, 403, 201, 403, 201, 201),
+        lambda w: "/workshops",
+    ),
+    ("workshop-get", "GET", workshop, None, WORKSHOP_SEEN, None),
+    (
+        "workshop-patch",
+        "PATCH",
+        workshop,
+        lambda w: {"json": {"place": "Tunis"}},
+        WORKSHOP_MANAGED,
+        workshop,
+    ),
+    ("workshop-programme", "GET", lambda w: workshop(w) + "/tours", None, WORKSHOP_SEEN, None),
+    (
+        "workshop-share",
+        "POST",
+        lambda w: workshop(w) + "/tours",
+        lambda w: {"json": {"tour_id": w.tours["public"].id}},
+        row(401, 403, 403, 403, 201, 201),
+        lambda w: workshop(w) + "/tours",
+    ),
+    (
+        "workshop-reorder",
+        "PUT",
+        lambda w: workshop(w) + "/tours",
+        lambda w: {"json": {"tour_ids": [w.tours["workshop"].id]}},
+        WORKSHOP_MANAGED,
+        lambda w: workshop(w) + "/tours",
+    ),
+    (
+        "workshop-withdraw",
+        "DELETE",
+        lambda w: workshop(w) + f"/tours/{w.tours['workshop'].id}",
+        None,
+        row(401, 404, 204, 403, 204, 204),
+        lambda w: workshop(w) + "/tours",
+    ),
+    (
+        "workshop-reflections",
+        "GET",
+        lambda w: workshop(w) + "/reflections",
+        None,
+        WORKSHOP_SEEN,
+        None,
+    ),
+    (
+        "workshop-reflection-shown",
+        "POST",
+        lambda w: workshop(w) + f"/reflections/{w.reflection_id}/shown",
+        None,
+        WORKSHOP_MANAGED,
+        lambda w: workshop(w) + "/reflections",
+    ),
+    (
+        "workshop-reflections-export",
+        "GET",
+        lambda w: workshop(w) + "/reflections/export?format=md",
+        None,
+        WORKSHOP_SEEN,
+        None,
+    ),
+]
+
 CALLERS = [*ACTORS, "session:other", "session:editor"]
 
 
@@ -433,7 +519,7 @@ def groups(case) -> list[tuple[str, tuple[str, ...]]]:
     _id, method, _url, _body, expected, _check = case
     refused = tuple(c for c in CALLERS if expected_for(expected, c) >= 400)
     allowed = tuple(c for c in CALLERS if expected_for(expected, c) < 400)
-    if method == "DELETE" or _id == "teams-create":
+    if method == "DELETE" or _id in ("teams-create", "workshop-share"):
         return [("refused", refused)] + [(c, (c,)) for c in allowed]
     return [("all", refused + allowed)]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+from datetime import date
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,6 +32,9 @@ from tourbuilder.models import Team
 from tourbuilder.models import TourVisibility
 from tourbuilder.models import User
 from tourbuilder.models import utcnow
+from tourbuilder.models import Workshop
+from tourbuilder.models import WorkshopFacilitator
+from tourbuilder.models import WorkshopTour
 from tourbuilder.services import commit
 from tourbuilder.services.uploads import create_session
 from tourbuilder.storage import get_storage
@@ -366,6 +370,101 @@ CASES = [
 ]
 
 
+def workshop(w) -> str:
+    return f"/workshops/{w.workshop}"
+
+
+def workshop_fields(w) -> dict:
+    return {"data": {"title": "Tunis", "starts_on": "2099-01-02", "language": "en"}}
+
+
+# Workshops: the world's workshop is facilitated by team A's facilitator (and someone in no
+# team) and has team A's public tour on its programme, so team A's members see it.
+WORKSHOP_SEEN = row(302, 404, 200, 200, 200, 200)
+
+
+def workshop_managed(ok) -> dict:
+    return row(302, 404, ok, 403, 403, ok)
+
+
+def tour_admins(ok) -> dict:
+    """Sharing team A's tour with a workshop: team A's admins (facilitators and editors
+    may open the publishing page's tour but not share it)."""
+    return row(302, 404, 403, 403, ok, ok)
+
+
+CASES += [
+    ("workshops", "GET", lambda w: "/workshops", None, SIGNED_IN),
+    (
+        "workshop-new-page",
+        "GET",
+        lambda w: "/workshops/new",
+        None,
+        row(302, 403, 200, 403, 200, 200),
+    ),
+    (
+        "workshop-new",
+        "POST",
+        lambda w: "/workshops/new",
+        workshop_fields,
+        row(302, 403, 303, 403, 303, 303),
+    ),
+    ("workshop", "GET", workshop, None, WORKSHOP_SEEN),
+    ("workshop-edit-page", "GET", lambda w: workshop(w) + "/edit", None, workshop_managed(200)),
+    (
+        "workshop-edit",
+        "POST",
+        lambda w: workshop(w) + "/edit",
+        workshop_fields,
+        workshop_managed(303),
+    ),
+    ("workshop-delete", "POST", lambda w: workshop(w) + "/delete", None, workshop_managed(303)),
+    (
+        "workshop-add-facilitator",
+        "POST",
+        lambda w: workshop(w) + "/facilitators",
+        lambda w: {"data": {"email": w.emails["editor"]}},
+        workshop_managed(303),
+    ),
+    (
+        "workshop-remove-facilitator",
+        "POST",
+        lambda w: workshop(w) + f"/facilitators/{w.outsider}/remove",
+        None,
+        workshop_managed(303),
+    ),
+    (
+        "workshop-move",
+        "POST",
+        lambda w: workshop(w) + f"/programme/{w.public_tour_id}/move",
+        lambda w: {"data": {"direction": "up"}},
+        workshop_managed(303),
+    ),
+    (
+        "workshop-take-off",
+        "POST",
+        lambda w: workshop(w) + f"/programme/{w.public_tour_id}/withdraw",
+        None,
+        workshop_managed(303),
+    ),
+    ("workshop-export", "GET", lambda w: workshop(w) + "/reflections.csv", None, WORKSHOP_SEEN),
+    (
+        "tour-share",
+        "POST",
+        lambda w: f"/teams/{w.team}/tours/{w.public_tour_id}/workshops",
+        lambda w: {"data": {"workshop": w.open_workshop}},
+        tour_admins(302),
+    ),
+    (
+        "tour-withdraw",
+        "POST",
+        lambda w: f"/teams/{w.team}/tours/{w.public_tour_id}/workshops/{w.workshop}/withdraw",
+        None,
+        tour_admins(302),
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def world(module_app, module_make):
     """Team A with a facilitator, an editor and an admin; team B with an editor; a site
@@ -413,8 +512,26 @@ def world(module_app, module_make):
         db.session.commit()
         upload = create_session(db.session.get(Team, team.id), editor, 10, "a.jpg", "image/jpeg")
         commit()
+        outsider = User(email="outsider@example.org", name="Outsider")
+        db.session.add(outsider)
+        shared = Workshop(title="Training", starts_on=date(2099, 1, 1))
+        shared.facilitators += [
+            WorkshopFacilitator(user_id=people["facilitator"].id),
+            WorkshopFacilitator(user=outsider),
+        ]
+        shared.programme_entries.append(WorkshopTour(tour_id=public_tour.id, position=0))
+        open_workshop = Workshop(title="Open", starts_on=date(2099, 1, 1))
+        open_workshop.facilitators.append(WorkshopFacilitator(user=outsider))
+        db.session.add_all([shared, open_workshop])
+        commit()
         ids = SimpleNamespace(
-            invitation=invitation.id, item=item.id, token=token.id, upload=upload.id
+            invitation=invitation.id,
+            item=item.id,
+            token=token.id,
+            upload=upload.id,
+            workshop=shared.id,
+            open_workshop=open_workshop.id,
+            outsider=outsider.id,
         )
     return SimpleNamespace(
         team=team.id,

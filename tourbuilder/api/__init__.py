@@ -22,6 +22,7 @@ from . import tools
 from . import tour_exchange
 from . import tours
 from . import uploads
+from . import workshops
 
 PREFIX = "/api/v1"
 BLUEPRINTS = (
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     media.blp,
     tools.blp,
     live.blp,
+    workshops.blp,
 )
 
 

@@ -92,10 +92,10 @@ def add(
     if len(name) > REFLECTION_NAME_MAX:
         raise InvalidValue("name", _("A name has at most 80 characters."))
     if tour is not None:
-        if tour not in programme(workshop):
+        if tour.id not in {shared.id for shared in programme(workshop)}:
             raise NotFound("tour_id", _("This tour is not on the workshop's programme."))
         if stop_number is not None:
-            shown = published_view(tour)
+            shown = published_view(db.session.get(Tour, tour.id))
             count = len(shown.stops) if shown is not None else 0
             if not isinstance(stop_number, int) or not 1 <= stop_number <= count:
                 raise InvalidValue("stop_number", _("The tour has no stop with this number."))
@@ -105,7 +105,7 @@ def add(
     _throttle(workshop, hashed)
     reflection = Reflection(
         workshop=workshop,
-        tour=tour,
+        tour_id=tour.id if tour is not None else None,
         stop_number=stop_number,
         body=body,
         name=name,

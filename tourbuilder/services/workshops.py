@@ -12,6 +12,7 @@ Services flush; the adapter commits.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import func
@@ -37,6 +38,8 @@ from .errors import InvalidValue
 from .errors import NotFound
 from .errors import translate as _
 
+#: The language tours are shown in at a workshop: a two- or three-letter code.
+LANGUAGE = re.compile(r"[a-z]{2,3}")
 FIELDS = ("title", "starts_on", "ends_on", "place", "notes", "language")
 TITLE_MAX = 200
 PLACE_MAX = 200
@@ -65,7 +68,9 @@ def _clean(fields: dict, workshop: Workshop | None = None) -> dict:
     if "starts_on" in cleaned and cleaned["starts_on"] is None:
         raise InvalidValue("starts_on", _("Say when the workshop starts."))
     if "language" in cleaned:
-        cleaned["language"] = (cleaned["language"] or "en").strip()[:12] or "en"
+        cleaned["language"] = (cleaned["language"] or "en").strip().lower() or "en"
+        if not LANGUAGE.fullmatch(cleaned["language"]):
+            raise InvalidValue("language", f"Not a language code: {cleaned['language']}.")
     starts = cleaned.get("starts_on", workshop.starts_on if workshop else None)
     ends = cleaned.get("ends_on", workshop.ends_on if workshop else None)
     if starts and ends and ends < starts:

@@ -39,6 +39,7 @@ def init_app(app) -> None:
     from . import teams
     from . import tiles
     from . import tour_files
+    from . import workshops
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
@@ -58,3 +59,4 @@ def init_app(app) -> None:
     app.register_blueprint(publishing.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(present.bp)
+    workshops.init_app(app)
