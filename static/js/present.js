@@ -146,7 +146,7 @@
     var place = deck.format(data.labels.position, { num: stop.number, total: data.stops.length });
     var item = state.view === "media" ? stop.media[state.step] : null;
     if (item && stop.media.length > 1) {
-      place += " · " + (state.step + 1) + " / " + stop.media.length;
+      place += " · " + "\u2066" + (state.step + 1) + " / " + stop.media.length + "\u2069"; // isolated: reads 1 / 2 in Arabic too
     }
     document.getElementById("present-number").textContent = place;
     caption.dataset.shownStops = String(shownStops);

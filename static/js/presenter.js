@@ -35,7 +35,7 @@
     box.appendChild(el("p", "presenter-card-number", deck.format(data.labels.position, { num: stop.number, total: data.stops.length })));
     box.appendChild(el("p", "presenter-card-title", stop.title, stop.title_lang));
     if (item && stop.media.length > 1 && !upcoming) {
-      box.appendChild(el("p", "presenter-card-step", (step + 1) + " / " + stop.media.length));
+      box.appendChild(el("p", "presenter-card-step", "\u2066" + (step + 1) + " / " + stop.media.length + "\u2069"));
     }
   }
 

@@ -186,3 +186,10 @@ def test_the_pack_can_render_with_relative_addresses(app, world):
         assert "tiles/{z}/{x}/{y}.png" in presenting.render_presentation(
             shown, lang="es", interface_lang="en", urls=urls
         )
+
+
+@pytest.mark.parametrize(("who", "shown"), [("facilitator", True), ("outsider", False)])
+def test_the_tour_page_links_to_presentation_mode_for_presenters(client, auth, world, who, shown):
+    auth.login(world[who])
+    html = client.get(f"/tours/{world['public'].slug}").get_data(as_text=True)
+    assert (f'href="/tours/{world["public"].slug}/present"' in html) is shown
