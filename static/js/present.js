@@ -130,12 +130,11 @@
     if (slides[ahead.stop]) load(slides[ahead.stop].querySelector('[data-step="' + ahead.step + '"]'));
   }
 
+  // People's text in its own span (lang, dir="auto"): the line still starts on the page's side.
   function setText(node, text, lang) {
-    node.textContent = text || "";
+    node.textContent = "";
     node.hidden = !text;
-    if (lang) node.lang = lang;
-    else node.removeAttribute("lang");
-    node.dir = "auto";
+    if (text) node.appendChild(el("span", "", text, lang));
   }
 
   function renderCaption() {

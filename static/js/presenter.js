@@ -33,18 +33,16 @@
       box.appendChild(img);
     }
     box.appendChild(el("p", "presenter-card-number", deck.format(data.labels.position, { num: stop.number, total: data.stops.length })));
-    box.appendChild(el("p", "presenter-card-title", stop.title, stop.title_lang));
+    box.appendChild(deck.block("p", "presenter-card-title", stop.title, stop.title_lang));
     if (item && stop.media.length > 1 && !upcoming) {
       box.appendChild(el("p", "presenter-card-step", "\u2066" + (step + 1) + " / " + stop.media.length + "\u2069"));
     }
   }
 
   function text(box, value, lang, empty) {
-    box.textContent = value || empty || "";
+    box.textContent = "";
     box.classList.toggle("is-empty", !value);
-    if (lang && value) box.lang = lang;
-    else box.removeAttribute("lang");
-    box.dir = "auto";
+    box.appendChild(value ? el("span", "", value, lang) : document.createTextNode(empty || ""));
   }
 
   function render() {
@@ -54,7 +52,7 @@
     var following = deck.following(state);
     if (state.stop === data.stops.length + 1) {
       nextBox.textContent = "";
-      if (data.next_tour) nextBox.appendChild(el("p", "presenter-card-title", deck.format(data.labels.next_tour, { title: data.next_tour.title })));
+      if (data.next_tour) nextBox.appendChild(deck.block("p", "presenter-card-title", deck.format(data.labels.next_tour, { title: data.next_tour.title })));
     } else {
       card(nextBox, following === null ? data.stops.length + 1 : following, 0, true);
     }

@@ -324,7 +324,11 @@ def test_screenshots_for_the_docs(new_page, facilitator):
         page.keyboard.press("p")
     presenter = opened.value
     presenter.set_viewport_size({"width": 1366, "height": 768})
-    presenter.wait_for_function("() => window.tourbuilderPresenter.stop === 5")
+    presenter.wait_for_function(
+        "() => window.tourbuilderPresenter && window.tourbuilderPresenter.stop === 5"
+    )
+    presenter.keyboard.type("1")
+    presenter.keyboard.press("Enter")  # a stop with presenter notes
     presenter.get_by_role("button", name="Start").click()
     presenter.wait_for_timeout(1200)
     presenter.screenshot(path=str(DOCS / "presenter-en-1366x768.png"))
