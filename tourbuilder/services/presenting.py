@@ -239,7 +239,6 @@ def labels() -> dict:
     return {
         "stop": _("Stop %(num)s: %(title)s"),
         "position": _("Stop %(num)s of %(total)s"),
-        "photo": _("Photo %(num)s of %(total)s"),
         "next": _("Next"),
         "previous": _("Previous"),
         "end": _("End of the tour"),
@@ -276,8 +275,8 @@ def render_presentation(
     tour: Tour,
     *,
     lang: str,
-    interface_lang: str,
     urls: PresentUrls,
+    interface_lang: str | None = None,
     presenter: bool = False,
     public_url: str = "",
     programme=None,
@@ -285,11 +284,14 @@ def render_presentation(
     tile_attribution: str | None = None,
     live: dict | None = None,
 ) -> str:
-    """The audience page (or the presenter view) of ``tour`` as one HTML string. Call in an
+    """The audience page (or the presenter view) of ``tour`` as one HTML string, its words in
+    ``interface_lang`` (by default ``lang`` when the interface has it). Call in an
     application context; ``nonce`` is the page's CSP nonce online (the map's set-up script
     is inline), empty in a pack. ``live``: follow-along's settings for the page (online
     only, ``views/present.py``; ``templates/present/_live.html``), None in a pack."""
     config = current_app.config
+    if interface_lang is None:  # the content's language when the interface has it
+        interface_lang = lang if lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
     with force_locale(interface_lang):
         data = presentation_data(
             tour, lang=lang, media_url=urls.media, presenter=presenter,
