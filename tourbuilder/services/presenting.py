@@ -265,7 +265,7 @@ def stop_markers(data: dict) -> list[maps.Marker]:
             lang=s["title_lang"],
             number=s["number"],
             extra={"zoom": s["zoom"]},
-        )  # fmt: skip
+        )
         for s in data["stops"]
         if s["lat"] is not None
     ]
