@@ -13,6 +13,7 @@ from flask_login import AnonymousUserMixin
 
 from tourbuilder import create_app
 from tourbuilder.extensions import db
+from tourbuilder.models import Reflection
 from tourbuilder.models import Role
 from tourbuilder.models import Team
 from tourbuilder.models import Tour
@@ -226,3 +227,12 @@ def test_rate_limit_is_shared_through_redis(app_config, monkeypatch):
     for app in (first, second):
         with app.app_context():
             db.engine.dispose()
+
+
+def test_deleting_the_workshop_deletes_its_reflections(app, world):
+    with app.app_context():
+        workshop, tour = ctx(world, "seville_tour")
+        reflections.add(workshop, tour, 1, "gone with it", "", "a")
+        workshops.delete_workshop(workshop)
+        assert db.session.scalars(db.select(Reflection)).all() == []
+        assert db.session.get(Tour, tour.id) is not None
