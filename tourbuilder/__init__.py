@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import throttle
     from .api import init_app as init_api
     from .cli import init_app as init_cli
+    from .services import pack_jobs
     from .services import processing
     from .views import init_app as init_views
 
@@ -76,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     storage.init_app(app)
     jobs.init_app(app)
     processing.init_app(app)
+    pack_jobs.init_app(app)
     init_api(app)
     init_views(app)
     errors.init_app(app)
