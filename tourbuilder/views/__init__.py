@@ -29,6 +29,7 @@ def init_app(app) -> None:
     from . import editor
     from . import library
     from . import media
+    from . import present
     from . import public
     from . import publishing
     from . import sharing
@@ -54,3 +55,4 @@ def init_app(app) -> None:
     app.add_template_global(map_tiles)
     app.add_template_filter(position_text)
     app.register_blueprint(publishing.bp)
+    app.register_blueprint(present.bp)

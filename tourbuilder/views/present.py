@@ -1,0 +1,90 @@
+"""Presentation mode and the presenter view of a tour (docs/presenting.md).
+
+``/tours/<slug>/present`` is the audience window (the projector), ``.../presenter`` the
+facilitator's second window. Both are rendered by
+:func:`tourbuilder.services.presenting.render_presentation` with the app's addresses; the
+offline tour pack renders the same pages with relative ones.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask import Blueprint
+from flask import current_app
+from flask import url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_login import login_required
+
+from ..headers import csp_nonce
+from ..i18n import content_language
+from ..links import absolute_url
+from ..models import Tour
+from ..services import presenting
+from ..services import tours
+from . import map_tiles
+
+bp = Blueprint("present", __name__)
+
+
+def get_presentable_tour(slug: str) -> Tour:
+    """The tour at ``slug`` if the current user may present it.
+
+    :raise 404: no such tour, or one the user may not see (a draft of another team).
+    :raise 403: the user sees the tour (a public one) but may not present it.
+    """
+    tour = tours.viewable_tour(slug, current_user)
+    if not presenting.can_present(current_user, tour):
+        abort(403)
+    return tour
+
+
+def online_urls(slug: str) -> presenting.PresentUrls:
+    """The app's own addresses for a presentation page."""
+    pages = {
+        "audience": "present.audience",
+        "presenter": "present.presenter",
+        "exit": "public.tour",
+    }
+    return presenting.PresentUrls(
+        static=lambda path: url_for("static", filename=path),
+        media=lambda item, name: url_for("media.derivative", item_id=item.id, variant=name),
+        tiles_template=map_tiles().url,
+        page=lambda name: url_for(pages[name], slug=slug),
+    )
+
+
+def render(slug: str, presenter: bool) -> str:
+    draft = get_presentable_tour(slug)
+    tour = presenting.shown_version(draft)
+    lang = content_language(tour.languages, tour.fallback_language())
+    return presenting.render_presentation(
+        tour,
+        lang=lang,
+        interface_lang=current_language_of_interface(),
+        urls=online_urls(slug),
+        presenter=presenter,
+        public_url=absolute_url("public.tour", slug=tour.slug),
+        programme=None,
+        nonce=csp_nonce(),
+        tile_attribution=map_tiles().attribution,
+    )
+
+
+def current_language_of_interface() -> str:
+    """The interface language (the usual selection: ``?lang=``, session, account, browser)."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@bp.route("/tours/<slug>/present")
+@login_required
+def audience(slug: str):
+    """Presentation mode: the window the room sees."""
+    return render(slug, presenter=False)
+
+
+@bp.route("/tours/<slug>/present/presenter")
+@login_required
+def presenter(slug: str):
+    """The presenter view: notes, prompts, next stop, timer; drives the audience window."""
+    return render(slug, presenter=True)
