@@ -363,7 +363,11 @@ def pack_command(slug, out, lang, max_zoom):
         click.echo(
             f"Packing /tours/{tour.slug} ({plan.lang}): {len(tour.stops)} stop(s), "
             f"{len(plan.media)} media file(s), "
-            + (f"{area.count} tile(s) at zoom {area.min_zoom}-{area.max_zoom}" if area else "no tiles")
+            + (
+                f"{area.count} tile(s) at zoom {area.min_zoom}-{area.max_zoom}"
+                if area
+                else "no tiles"
+            )
             + f"; about {plan.estimate_bytes() / 1e6:.1f} MB."
         )
         result = tour_pack.build_pack(plan, progress)

@@ -7,7 +7,7 @@ styles, pictures and videos by relative address, but may not fetch or XHR anythi
 - :func:`static_files` adds what stylesheets load (``url(...)``: Leaflet's images, fonts).
 - The built-in basemap's TopoJSON becomes a script that sets ``window.tourbuilderAtlas``
   (static/js/map.js loads it as a script); a panorama's image becomes a script that sets
-  ``window.tourbuilderPanoramas[src]`` to a ``data:`` URL, because Pannellum reads its
+  ``window.tourbuilderPanoramaImages[src]`` to a ``data:`` URL, because Pannellum reads its
   image with XHR and WebGL refuses pictures of another origin (every file is one, in
   ``file://``).
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -34,6 +35,7 @@ TILES_TEMPLATE = "tiles/{z}/{x}/{y}.png"
 ATLAS_SCRIPT = BASEMAP["atlas"].removesuffix(".json") + ".js"
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+_ASSET_REF = re.compile(r"(?<![\w/.-])assets/([A-Za-z0-9_@%+./-]+)")
 
 
 def media_name(item_id: int, derivative: str) -> str:
@@ -53,26 +55,41 @@ class PackUrls:
     """Relative addresses for pages at the root of the pack; records what they use.
 
     ``static(path)``, ``media(item, derivative)``, ``tiles_template`` and ``page(name)``
-    follow :class:`tourbuilder.services.presenting.PresentUrls`.
+    follow :class:`tourbuilder.services.presenting.PresentUrls`. Static files are taken
+    from the pages themselves (:func:`referenced_statics`): folium asks for the address of
+    libraries the map then leaves out.
     """
 
-    statics: set = field(default_factory=set)
     media_files: dict = field(default_factory=dict)  # pack path -> (item, derivative name)
     tiles_template: str = TILES_TEMPLATE
+    #: ``read(item, derivative) -> bytes``, for captions: Chromium refuses a <track> from
+    #: another origin, and every file:// file is one, so WebVTT goes inline as data: URLs
+    read: Callable | None = None
 
     def static(self, path: str) -> str:
         if path == BASEMAP["atlas"]:
             return ASSETS + ATLAS_SCRIPT  # written by atlas_script(), not copied
-        self.statics.add(path)
         return ASSETS + path
 
     def media(self, item, derivative: str) -> str:
+        if derivative.endswith(".vtt") and self.read is not None:
+            encoded = base64.b64encode(self.read(item, derivative)).decode("ascii")
+            return f"data:text/vtt;base64,{encoded}"
         path = media_name(item.id, derivative)
         self.media_files[path] = (item, derivative)
         return path
 
     def page(self, name: str) -> str:
-        return {"audience": "index.html", "presenter": "presenter.html"}[name]
+        # "exit" (where Esc leads at the end): nowhere, inside a pack
+        return {"audience": "index.html", "presenter": "presenter.html"}.get(name, "")
+
+
+def referenced_statics(pages) -> set[str]:
+    """Paths under ``static/`` that the pages' HTML (attributes and inlined JSON) name."""
+    found = set()
+    for html in pages:
+        found.update(match.rstrip(".") for match in _ASSET_REF.findall(html))
+    return found - {ATLAS_SCRIPT}
 
 
 def _inside(root: Path, relative: str) -> Path | None:
@@ -100,10 +117,7 @@ def static_files(static_root: Path, paths: set[str]) -> dict[str, Path]:
                 parts = urlsplit(url)
                 if parts.scheme or parts.netloc or url.startswith(("#", "/")):
                     continue  # data: URLs, VML behaviours, absolute addresses
-                target = (base / unquote(parts.path)).as_posix()
-                normal = Path(target).as_posix()
-                if ".." in Path(normal).parts:
-                    normal = _normalise(normal)
+                normal = _normalise((base / unquote(parts.path)).as_posix())
                 if normal:
                     todo.append(normal)
     return found
@@ -129,9 +143,9 @@ def atlas_script(static_root: Path) -> bytes:
 
 
 def data_url_script(path: str, data: bytes, mime: str = "image/jpeg") -> bytes:
-    """A script registering ``data`` under ``path`` in ``window.tourbuilderPanoramas``."""
+    """A script registering ``data`` under ``path`` in ``window.tourbuilderPanoramaImages``."""
     encoded = base64.b64encode(data).decode("ascii")
     return (
-        "(window.tourbuilderPanoramas = window.tourbuilderPanoramas || {})"
-        f"[{json.dumps(path)}] = \"data:{mime};base64,{encoded}\";\n"
+        "(window.tourbuilderPanoramaImages = window.tourbuilderPanoramaImages || {})"
+        f'[{json.dumps(path)}] = "data:{mime};base64,{encoded}";\n'
     ).encode("ascii")

@@ -283,10 +283,12 @@ def render_presentation(
     programme=None,
     nonce: str = "",
     tile_attribution: str | None = None,
+    tile_options: tuple = (),
 ) -> str:
     """The audience page (or the presenter view) of ``tour`` as one HTML string. Call in an
     application context; ``nonce`` is the page's CSP nonce online (the map's set-up script
-    is inline), empty in a pack."""
+    is inline), empty in a pack; ``tile_options`` are more Leaflet TileLayer options (the
+    offline pack's ``bounds`` and zooms, see ``maps.TileSettings``)."""
     config = current_app.config
     with force_locale(interface_lang):
         data = presentation_data(
@@ -299,6 +301,7 @@ def render_presentation(
                 urls.tiles_template,
                 config["TILE_ATTRIBUTION"] if tile_attribution is None else tile_attribution,
                 int(config["TILE_MAX_ZOOM"]),
+                tuple(tile_options),
             )
             map_labels = {key: data["labels"][key] for key in ("stop", "offline")}
             parts = maps.tour_map(

@@ -148,7 +148,8 @@ def plan_pack(
         max_zoom=max_zoom,
         server_max_zoom=tiles_max,
     )
-    urls = pack_files.PackUrls()
+    storage = get_storage()
+    urls = pack_files.PackUrls(read=lambda item, name: _read_derivative(storage, item, name))
     options = area.leaflet_options(tiles_max) if area else (("max_native_zoom", 0),)
     pages = {}
     for name, presenter in (("index.html", False), ("presenter.html", True)):
@@ -162,8 +163,8 @@ def plan_pack(
             tile_options=options,
         )
     static_root = Path(current_app.static_folder)
-    statics = pack_files.static_files(static_root, urls.statics | {"js/pack-check.js"})
-    storage = get_storage()
+    wanted = pack_files.referenced_statics(pages.values()) | {"js/pack-check.js"}
+    statics = pack_files.static_files(static_root, wanted)
     media = {}
     for path, (item, name) in sorted(urls.media_files.items()):
         entry = (item.derivatives or {}).get(name) or {}
@@ -179,6 +180,18 @@ def plan_pack(
     plan.manifest = _manifest(plan, interface_lang)
     plan.key = _cache_key(plan)
     return plan
+
+
+def _read_derivative(storage, item, name: str) -> bytes:
+    key = ((item.derivatives or {}).get(name) or {}).get("key")
+    if not key or not storage.exists(key):
+        raise Conflict(
+            None,
+            _("A file of %(name)s is missing from storage: the tour cannot be packed.")
+            % {"name": item.original_name or f"#{item.id}"},
+        )
+    with storage.open(key) as source:
+        return source.read()
 
 
 def _manifest(plan: PackPlan, interface_lang: str) -> dict:
@@ -260,7 +273,9 @@ def build_pack(plan: PackPlan, progress: Progress | None = None) -> PackResult:
         _write(archive, "check.html", _check_page(plan).encode("utf-8"))
         _write(archive, "README.txt", _readme(plan).encode("utf-8"))
         manifest = json.dumps(plan.manifest, separators=(",", ":"))
-        _write(archive, "assets/pack-manifest.js", f"window.tourbuilderPack = {manifest};\n".encode())
+        _write(
+            archive, "assets/pack-manifest.js", f"window.tourbuilderPack = {manifest};\n".encode()
+        )
         static_root = Path(current_app.static_folder)
         _write(archive, "assets/" + pack_files.ATLAS_SCRIPT, pack_files.atlas_script(static_root))
         done += 1
@@ -363,7 +378,9 @@ def _check_page(plan: PackPlan) -> str:
     lang = plan.manifest["interface_lang"]
     with force_locale(lang):
         patterns = {  # filled in by static/js/pack-check.js
-            "ready": gettext("Ready offline: %(stops)s stops, %(media)s media files, %(tiles)s map tiles"),
+            "ready": gettext(
+                "Ready offline: %(stops)s stops, %(media)s media files, %(tiles)s map tiles"
+            ),
             "missing": gettext(
                 "Not ready: %(num)s files did not load (listed below). Build and download "
                 "the pack again."
