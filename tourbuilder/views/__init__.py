@@ -38,6 +38,7 @@ def init_app(app) -> None:
     from . import teams
     from . import tiles
     from . import tour_files
+    from . import tour_pack
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
@@ -56,3 +57,4 @@ def init_app(app) -> None:
     app.add_template_filter(position_text)
     app.register_blueprint(publishing.bp)
     app.register_blueprint(present.bp)
+    app.register_blueprint(tour_pack.bp)
