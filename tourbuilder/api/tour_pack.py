@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask import url_for
 from flask.views import MethodView
 from flask_login import current_user
+from flask_smorest import abort
 from marshmallow import fields
 from marshmallow import Schema
 

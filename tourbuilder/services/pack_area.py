@@ -93,7 +93,7 @@ def plan_area(
     """The area for stops given as ``(lat, lon, zoom)``: every stop's SCREEN view at its
     zoom, from ``ZOOMS_BELOW`` under the lowest stop zoom up to the highest (or
     ``max_zoom``), the highest zoom lowered until the tiles fit in ``budget``. None when
-    no stop has a place or not even the lowest zoom fits."""
+    no stop has a place or the budget is below the tiles of one zoom."""
     if not stops or budget < 1:
         return None
     top = max(zoom for _lat, _lon, zoom in stops)
@@ -106,8 +106,11 @@ def plan_area(
     west = min(b[1] for b in boxes)
     north = max(b[2] for b in boxes)
     east = max(b[3] for b in boxes)
-    for high in range(top, low - 1, -1):
-        count = count_tiles(south, west, north, east, low, high)
+    # Lower the highest zoom until the tiles fit (and the lowest with it, for stops so far
+    # apart that only a coarse map of them all fits).
+    for high in range(top, -1, -1):
+        bottom = min(low, high)
+        count = count_tiles(south, west, north, east, bottom, high)
         if count <= budget:
-            return TileArea(south, west, north, east, low, high, count)
+            return TileArea(south, west, north, east, bottom, high, count)
     return None
