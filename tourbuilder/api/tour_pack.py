@@ -30,8 +30,11 @@ STATES = ("none", "queued", "building", "ready", "failed")
 
 
 class PackArgs(Schema):
-    lang = schemas.LanguageCode(
-        metadata={"description": "Language of the tour's texts (default: the tour's first)"}
+    content = schemas.LanguageCode(
+        metadata={
+            "description": "Language of the tour's texts (default: the tour's first); the "
+            "interface language (labels, README) is yours"
+        }
     )
 
 
@@ -76,7 +79,7 @@ def plan_for(tour: Tour, lang: str | None) -> tour_pack.PackPlan:
 
 def answer(plan: tour_pack.PackPlan, status: dict) -> dict:
     ready = status["state"] == "ready"
-    url = url_for("tour_pack.download", slug=plan.tour.slug, lang=plan.lang, key=plan.key)
+    url = url_for("tour_pack.download", slug=plan.tour.slug, content=plan.lang, key=plan.key)
     return {**status, "download_url": url if ready else None}
 
 
@@ -91,7 +94,7 @@ class TourPack(MethodView):
     def get(self, args, tour_id):
         """The pack's status: its expected size before it is built, the build's progress,
         then its size and where to download it."""
-        plan = plan_for(get_packable_tour(tour_id), args.get("lang"))
+        plan = plan_for(get_packable_tour(tour_id), args.get("content"))
         return answer(plan, pack_jobs.status(plan))
 
     @blp.arguments(PackArgs, location="query")
@@ -103,5 +106,5 @@ class TourPack(MethodView):
     def post(self, args, tour_id):
         """Build the pack in the background (at once "ready" when the same pack was built
         before); poll GET for its progress."""
-        plan = plan_for(get_packable_tour(tour_id), args.get("lang"))
+        plan = plan_for(get_packable_tour(tour_id), args.get("content"))
         return answer(plan, pack_jobs.start(plan))

@@ -109,7 +109,7 @@ def plan_area(
     # Lower the highest zoom until the tiles fit (and the lowest with it, for stops so far
     # apart that only a coarse map of them all fits).
     for high in range(top, -1, -1):
-        bottom = min(low, high)
+        bottom = max(0, min(low, high - ZOOMS_BELOW))
         count = count_tiles(south, west, north, east, bottom, high)
         if count <= budget:
             return TileArea(south, west, north, east, bottom, high, count)

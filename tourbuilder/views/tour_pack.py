@@ -48,7 +48,7 @@ def plan_for(tour: Tour, lang: str | None) -> tour_pack.PackPlan:
 @login_required
 def page(slug: str):
     tour = get_packable_tour(slug)
-    lang = request.args.get("lang")
+    lang = request.args.get("content")
     try:
         plan = plan_for(tour, lang)
     except Conflict as refusal:  # a draft, or a file missing from storage
@@ -60,8 +60,8 @@ def page(slug: str):
         plan=plan,
         status=status,
         refusal=None,
-        api_url=url_for("Packs.TourPack", tour_id=tour.id, lang=plan.lang),
-        download_url=url_for("tour_pack.download", slug=tour.slug, lang=plan.lang, key=plan.key),
+        api_url=url_for("Packs.TourPack", tour_id=tour.id, content=plan.lang),
+        download_url=url_for("tour_pack.download", slug=tour.slug, content=plan.lang, key=plan.key),
         patterns={  # filled in by static/js/tour-pack.js
             "building": _("Building the pack: %(percent)s%%"),
             "ready": _("Ready: %(size)s"),
@@ -78,7 +78,7 @@ def download(slug: str):
     :raise 404: not built (or built for another version of the tour: build it again).
     """
     tour = get_packable_tour(slug)
-    plan = plan_for(tour, request.args.get("lang"))
+    plan = plan_for(tour, request.args.get("content"))
     found = tour_pack.cached_pack(plan)
     if found is None:
         abort(404)
