@@ -70,6 +70,7 @@ def test_every_page_runs_no_inline_code_but_the_nonced_map(client, auth, make):
     pages.append(f"/teams/{team.id}/tours/{tour.id}/import")
     pages += [f"/teams/{team.id}/sites", f"/teams/{team.id}/sites/new", f"/sites/{site.id}/edit"]
     pages += [f"/teams/{team.id}/settings", f"/sites/{site.id}/delete"]
+    pages += [f"/tours/{tour.slug}/present", f"/tours/{tour.slug}/present/presenter"]
     for path in [*pages, f"/tours/{tour.slug}/edit"]:
         responses[path] = client.get(path)
     # the pages that show a link or a token once

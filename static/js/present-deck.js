@@ -52,6 +52,13 @@
     format: format,
   };
 
+  // A block holding people's text in its own span, so the block keeps the page's alignment.
+  deck.block = function (tag, className, text, lang) {
+    var node = el(tag, className);
+    if (text) node.appendChild(el("span", "", text, lang));
+    return node;
+  };
+
   deck.stop = function (number) {
     return number >= 1 && number <= total ? data.stops[number - 1] : null;
   };

@@ -130,12 +130,11 @@
     if (slides[ahead.stop]) load(slides[ahead.stop].querySelector('[data-step="' + ahead.step + '"]'));
   }
 
+  // People's text in its own span (lang, dir="auto"): the line still starts on the page's side.
   function setText(node, text, lang) {
-    node.textContent = text || "";
+    node.textContent = "";
     node.hidden = !text;
-    if (lang) node.lang = lang;
-    else node.removeAttribute("lang");
-    node.dir = "auto";
+    if (text) node.appendChild(el("span", "", text, lang));
   }
 
   function renderCaption() {
@@ -146,7 +145,7 @@
     var place = deck.format(data.labels.position, { num: stop.number, total: data.stops.length });
     var item = state.view === "media" ? stop.media[state.step] : null;
     if (item && stop.media.length > 1) {
-      place += " · " + deck.format(data.labels.photo, { num: state.step + 1, total: stop.media.length });
+      place += " · " + "\u2066" + (state.step + 1) + " / " + stop.media.length + "\u2069"; // isolated: reads 1 / 2 in Arabic too
     }
     document.getElementById("present-number").textContent = place;
     caption.dataset.shownStops = String(shownStops);
@@ -189,7 +188,10 @@
     map.setActive(-1);
     var bounds = map.entries.map(function (entry) { return [entry.data.lat, entry.data.lon]; });
     if (bounds.length === 1) map.map.setView(bounds[0], 14);
-    else map.map.fitBounds(bounds, { padding: [80, 80], maxZoom: 16, animate: !reduceMotion });
+    else {
+      // room for the title slide's or end slide's words at the bottom
+      map.map.fitBounds(bounds, { paddingTopLeft: [80, 80], paddingBottomRight: [80, 260], maxZoom: 16, animate: !reduceMotion });
+    }
   }
 
   function render() {

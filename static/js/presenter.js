@@ -15,7 +15,7 @@
   var state = { stop: 0, step: 0, view: "map", black: false, audience: false };
   window.tourbuilderPresenter = state;
 
-  function card(box, number, step) {
+  function card(box, number, step, upcoming) {
     box.textContent = "";
     var stop = deck.stop(number);
     if (!stop) {
@@ -33,30 +33,28 @@
       box.appendChild(img);
     }
     box.appendChild(el("p", "presenter-card-number", deck.format(data.labels.position, { num: stop.number, total: data.stops.length })));
-    box.appendChild(el("p", "presenter-card-title", stop.title, stop.title_lang));
-    if (item && stop.media.length > 1) {
-      box.appendChild(el("p", "presenter-card-step", deck.format(data.labels.photo, { num: step + 1, total: stop.media.length })));
+    box.appendChild(deck.block("p", "presenter-card-title", stop.title, stop.title_lang));
+    if (item && stop.media.length > 1 && !upcoming) {
+      box.appendChild(el("p", "presenter-card-step", "\u2066" + (step + 1) + " / " + stop.media.length + "\u2069"));
     }
   }
 
   function text(box, value, lang, empty) {
-    box.textContent = value || empty || "";
+    box.textContent = "";
     box.classList.toggle("is-empty", !value);
-    if (lang && value) box.lang = lang;
-    else box.removeAttribute("lang");
-    box.dir = "auto";
+    box.appendChild(value ? el("span", "", value, lang) : document.createTextNode(empty || ""));
   }
 
   function render() {
     card(document.getElementById("presenter-current"), state.stop, state.step);
-    var upcoming = deck.next(state);
-    if (state.stop === data.stops.length + 1) upcoming = { stop: -1, step: 0 };
+    // the next stop (not the next photo: the current card counts those)
     var nextBox = document.getElementById("presenter-upcoming");
-    if (upcoming.stop === -1) {
+    var following = deck.following(state);
+    if (state.stop === data.stops.length + 1) {
       nextBox.textContent = "";
-      if (data.next_tour) nextBox.appendChild(el("p", "presenter-card-title", deck.format(data.labels.next_tour, { title: data.next_tour.title })));
+      if (data.next_tour) nextBox.appendChild(deck.block("p", "presenter-card-title", deck.format(data.labels.next_tour, { title: data.next_tour.title })));
     } else {
-      card(nextBox, upcoming.stop, upcoming.step);
+      card(nextBox, following === null ? data.stops.length + 1 : following, 0, true);
     }
     var stop = deck.stop(state.stop);
     text(document.getElementById("presenter-notes"), stop ? stop.notes : "", stop && stop.notes_lang, stop ? data.labels.no_notes : "");

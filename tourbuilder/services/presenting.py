@@ -239,7 +239,6 @@ def labels() -> dict:
     return {
         "stop": _("Stop %(num)s: %(title)s"),
         "position": _("Stop %(num)s of %(total)s"),
-        "photo": _("Photo %(num)s of %(total)s"),
         "next": _("Next"),
         "previous": _("Previous"),
         "end": _("End of the tour"),

@@ -30,6 +30,7 @@ from ..models import Site
 from ..models import Stop
 from ..models import TourVisibility
 from ..services import library
+from ..services import presenting
 from ..services import publishing
 from ..services import site_map
 from ..services import tour_pack
@@ -275,6 +276,7 @@ def tour(slug: str, number: int | None = None):
         parts=parts,
         noindex=tour.visibility is not TourVisibility.PUBLIC or tour is draft,
         preview=preview_banner(draft, tour),
+        can_present=presenting.can_present(current_user, draft),
         start=number or 0,
         position_label=labels["position"],
         content_lang=lang,
