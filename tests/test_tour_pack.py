@@ -278,6 +278,10 @@ def test_the_page_builds_then_downloads_the_pack(app, world, client, auth):
     page = client.get(f"/tours/{world.slug}/pack")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Download for offline presenting" in text
+    # linked from the tour page (for those who may present it) and its publishing page
+    assert f'href="/tours/{world.slug}/pack"' in client.get(f"/tours/{world.slug}").get_data(
+        as_text=True
+    )
     status = client.get(f"{V1}/tours/{world.tour_id}/pack").json
     assert status["state"] == "none" and status["estimate"] > 0
     assert status["stops"] == 3 and status["media"] >= 4 and status["tiles"] > 0

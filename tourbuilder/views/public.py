@@ -33,7 +33,6 @@ from ..services import library
 from ..services import presenting
 from ..services import publishing
 from ..services import site_map
-from ..services import tour_pack
 from ..services import tours
 from ..text import render_markdown
 from . import map_tiles
@@ -299,8 +298,6 @@ def preview_banner(draft, shown) -> dict | None:
         "published": draft.publication is not None,
         "changes": publishing.has_unpublished_changes(draft),
         "can_edit": draft.can_edit(current_user),
-        # the offline pack is of the published version, for those who may present it
-        "can_pack": draft.publication is not None and tour_pack.may_pack(current_user, draft),
     }
 
 
