@@ -21,7 +21,7 @@
   function size(bytes) {
     var lang = document.documentElement.lang || undefined;
     var mb = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(bytes / 1e6);
-    return mb + " MB";
+    return "\u2066" + mb + " MB\u2069"; // isolated: "1.9 MB" stays in order on Arabic pages
   }
 
   function show(answer) {
@@ -30,6 +30,7 @@
     bar.hidden = !busy;
     bar.value = answer.progress || 0;
     start.disabled = busy;
+    start.hidden = answer.state === "ready"; // the same pack again would change nothing
     download.hidden = answer.state !== "ready";
     if (answer.download_url) download.href = answer.download_url;
     if (busy) {
