@@ -43,6 +43,7 @@ def main() -> None:
     from tourbuilder.extensions import db
     from tourbuilder.models import Tour
     from tourbuilder.services import commit
+    from tourbuilder.services import pack_build
     from tourbuilder.services import publishing
     from tourbuilder.services import tour_pack
     from tourbuilder.services.demo import create_demo
@@ -75,7 +76,7 @@ def main() -> None:
                 requests_before = len(tiles.requests)
                 started = time.perf_counter()
                 plan = tour_pack.plan_pack(tour, max_zoom=args.max_zoom, public_url=url)
-                result = tour_pack.build_pack(plan)
+                result = pack_build.build_pack(plan)
                 seconds = time.perf_counter() - started
                 fetched = len(tiles.requests) - requests_before
                 area = plan.area

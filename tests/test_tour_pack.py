@@ -23,6 +23,7 @@ from tourbuilder.models import Role
 from tourbuilder.models import Tour
 from tourbuilder.models import TourVisibility
 from tourbuilder.services import pack_area
+from tourbuilder.services import pack_build
 from tourbuilder.services import tour_pack
 
 from .api.api_helpers import login
@@ -228,10 +229,10 @@ def test_download_again_is_instant_and_a_rebuild_reuses_the_tile_cache(app, worl
     with app.app_context():
         tour = db.session.get(Tour, world.tour_id)
         plan = tour_pack.plan_pack(tour, lang="es")
-        first = tour_pack.build_pack(plan)
+        first = pack_build.build_pack(plan)
         assert not first.reused and first.counts["tiles"] == plan.area.count
         fetched = len(tiles.requests)
-        again = tour_pack.build_pack(tour_pack.plan_pack(tour, lang="es"))
+        again = pack_build.build_pack(tour_pack.plan_pack(tour, lang="es"))
         assert again.reused and again.path == first.path
         # a changed and published stop makes another pack; its tiles come from the cache
         tour.stops[0].title = {"es": "Plaza nueva", "en": "New square"}
@@ -241,7 +242,7 @@ def test_download_again_is_instant_and_a_rebuild_reuses_the_tile_cache(app, worl
         publishing.publish(tour, TourVisibility.WORKSHOP)
         changed = tour_pack.plan_pack(tour, lang="es")
         assert changed.key != plan.key
-        rebuilt = tour_pack.build_pack(changed)
+        rebuilt = pack_build.build_pack(changed)
         assert not rebuilt.reused and rebuilt.path != first.path
         assert len(tiles.requests) == fetched
         assert "Plaza nueva" in zipfile.ZipFile(rebuilt.path).read("index.html").decode()

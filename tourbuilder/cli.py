@@ -342,6 +342,7 @@ def pack_command(slug, out, lang, max_zoom):
     import time
 
     from .models import Tour
+    from .services import pack_build
     from .services import tour_pack
 
     tour = db.session.scalar(select(Tour).where(Tour.slug == slug))
@@ -370,7 +371,7 @@ def pack_command(slug, out, lang, max_zoom):
             )
             + f"; about {plan.estimate_bytes() / 1e6:.1f} MB."
         )
-        result = tour_pack.build_pack(plan, progress)
+        result = pack_build.build_pack(plan, progress)
     partial = out.with_name(out.name + ".part")
     try:
         shutil.copyfile(result.path, partial)

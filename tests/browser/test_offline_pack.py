@@ -18,13 +18,14 @@ from tourbuilder.models import Tour
 @pytest.fixture(scope="module")
 def unpacked(live_server, tmp_path_factory):
     """The demo tour's pack (built as the CLI builds it), unzipped into a folder."""
+    from tourbuilder.services import pack_build
     from tourbuilder.services import tour_pack
 
     app = live_server.app
     with app.app_context():
         tour = db.session.scalar(select(Tour).where(Tour.slug == "sevilla-solidaria"))
         plan = tour_pack.plan_pack(tour, lang="en", public_url=f"{live_server.url}/tours/x")
-        result = tour_pack.build_pack(plan)
+        result = pack_build.build_pack(plan)
         stops = len(tour.stops)
     folder = tmp_path_factory.mktemp("pack")
     with zipfile.ZipFile(result.path) as archive:

@@ -20,6 +20,7 @@ from flask import current_app
 from ..extensions import db
 from ..jobs import get_queue
 from ..models import Tour
+from . import pack_build
 from . import tour_pack
 from .errors import DomainError
 
@@ -129,7 +130,7 @@ def run_build(
                 progress=round(done / max(total, 1), 3),
             )  # fmt: skip
 
-        result = tour_pack.build_pack(plan, progress)
+        result = pack_build.build_pack(plan, progress)
     except DomainError as exc:
         _write_status(tour_id, lang, key=key, state="failed", error=exc.message)
         return "failed"
