@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import throttle
     from .api import init_app as init_api
     from .cli import init_app as init_cli
+    from .services import pack_jobs
     from .services import processing
     from .views import init_app as init_views
 
@@ -78,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     jobs.init_app(app)
     live.init_app(app)
     processing.init_app(app)
+    pack_jobs.init_app(app)
     init_api(app)
     init_views(app)
     errors.init_app(app)

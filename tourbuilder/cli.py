@@ -1,7 +1,7 @@
 """The ``tourbuilder`` command.
 
 ``serve``, ``worker``, ``db upgrade``, ``create-admin``, ``token create``, ``demo``,
-``import``, ``export-tour``, ``import-tour``, ``clean-orphans`` and ``check``; Flask's own
+``import``, ``export-tour``, ``import-tour``, ``pack``, ``clean-orphans`` and ``check``; Flask's own
 commands (``routes``, ``shell``) are there too.
 """
 
@@ -362,6 +362,66 @@ def check_command():
     click.echo("Everything tourbuilder needs is usable.")
 
 
+@click.command("pack")
+@click.argument("slug")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--lang", default=None, help="Language of the tour's texts (default: its first).")
+@click.option(
+    "--max-zoom", type=click.IntRange(0, 24), default=None, help="Highest zoom of the map tiles."
+)
+@with_appcontext
+def pack_command(slug, out, lang, max_zoom):
+    """Write the offline tour pack of the tour at SLUG to OUT (a zip to present from
+    file:// with no network; docs/offline-pack.md)."""
+    import shutil
+    import time
+
+    from .models import Tour
+    from .services import pack_build
+    from .services import tour_pack
+
+    tour = db.session.scalar(select(Tour).where(Tour.slug == slug))
+    if tour is None:
+        raise click.ClickException(f"No tour with the slug {slug!r}.")
+    started = time.monotonic()
+    shown = {"step": ""}
+
+    def progress(step, done, total):
+        if step != shown["step"] or step == "tiles":
+            shown["step"] = step
+            click.echo(f"  {step:<7} {done}/{total} ({100 * done // max(total, 1)}%)")
+
+    with refusals():
+        public = current_app.config.get("PUBLIC_URL") or ""
+        url = f"{public.rstrip('/')}/tours/{tour.slug}" if public else ""
+        plan = tour_pack.plan_pack(tour, lang=lang, max_zoom=max_zoom, public_url=url)
+        area = plan.area
+        click.echo(
+            f"Packing /tours/{tour.slug} ({plan.lang}): {len(tour.stops)} stop(s), "
+            f"{len(plan.media)} media file(s), "
+            + (
+                f"{area.count} tile(s) at zoom {area.min_zoom}-{area.max_zoom}"
+                if area
+                else "no tiles"
+            )
+            + f"; about {plan.estimate_bytes() / 1e6:.1f} MB."
+        )
+        result = pack_build.build_pack(plan, progress)
+    partial = out.with_name(out.name + ".part")
+    try:
+        shutil.copyfile(result.path, partial)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    how = "reused the pack built before" if result.reused else "built"
+    missing = result.counts.get("tiles_missing")
+    if missing:
+        click.echo(f"  {missing} tile(s) could not be fetched: the simplified map shows there.")
+    click.echo(
+        f"Wrote {out}: {result.size / 1e6:.1f} MB ({how} in {time.monotonic() - started:.1f} s)."
+    )
+
+
 def init_app(app) -> None:
     for command in (
         serve_command,
@@ -372,6 +432,7 @@ def init_app(app) -> None:
         import_command,
         export_tour_command,
         import_tour_command,
+        pack_command,
         clean_orphans_command,
         check_command,
     ):

@@ -113,6 +113,11 @@ DEFAULTS = {
     # (guards against zip bombs; each media file also obeys UPLOAD_MAX_BYTES).
     "TOUR_ARCHIVE_MAX_BYTES": 8 * 1024**3,
     "TOUR_ARCHIVE_MAX_FILES": 5000,
+    # Offline tour packs (docs/offline-pack.md): most map tiles one pack carries, where
+    # built packs are kept (default: instance/packs) and how many are kept.
+    "PACK_MAX_TILES": 1500,
+    "PACK_CACHE_DIR": None,
+    "PACK_CACHE_KEEP": 10,
     # How long an interrupted resumable upload can be continued.
     "UPLOAD_RESUME_HOURS": 48,
     "WTF_CSRF_TIME_LIMIT": None,

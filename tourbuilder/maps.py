@@ -204,6 +204,9 @@ class TileSettings:
     url: str
     attribution: str
     max_zoom: int = 19
+    #: more Leaflet TileLayer options, as ``(name, value)`` pairs: an offline pack gives
+    #: ``bounds``, ``min_zoom`` and ``max_native_zoom`` so only the tiles it holds are asked for
+    options: tuple = ()
 
     @classmethod
     def from_config(cls, config, local_url: str | None = None) -> TileSettings:
@@ -228,7 +231,11 @@ def base_map(
         location, zoom = [20.0, 10.0], 2
     m = folium.Map(location=location, zoom_start=zoom, tiles=None, **options)
     folium.TileLayer(
-        tiles=tiles.url, attr=tiles.attribution, max_zoom=tiles.max_zoom, name="base"
+        tiles=tiles.url,
+        attr=tiles.attribution,
+        max_zoom=tiles.max_zoom,
+        name="base",
+        **dict(tiles.options),
     ).add_to(m)
     return m
 

@@ -35,6 +35,13 @@ class TileStore:
         folder = self.root / str(z) / str(x)
         return folder / f"{y}.tile", folder / f"{y}.json"
 
+    def cached_size(self, key: Key) -> int | None:
+        """The size of a kept tile's picture, None when it is not kept (estimates)."""
+        try:
+            return self._paths(key)[0].stat().st_size
+        except OSError:
+            return None
+
     @property
     def total_bytes(self) -> int:
         with self._lock:

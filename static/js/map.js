@@ -22,9 +22,27 @@
     return node;
   }
 
-  // Only links to our own pages: a path, never "//host" or "javascript:".
+  // Only links to our own pages: a path ("/x", or "assets/x" inside an offline pack),
+  // never "//host", "https:" or "javascript:".
   function localPath(url) {
-    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : "";
+    if (typeof url !== "string" || !url || url.slice(0, 2) === "//") return "";
+    return /^[a-z][a-z0-9+.-]*:/i.test(url) ? "" : url;
+  }
+
+  // An atlas given as a script (the offline tour pack: file:// pages may not fetch) sets
+  // window.tourbuilderAtlas when it runs; drawing it then costs no request.
+  function inlineAtlas(urls) {
+    return /\.js$/.test(urls.atlas || "");
+  }
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.addEventListener("load", resolve);
+      script.addEventListener("error", reject);
+      document.head.appendChild(script);
+    });
   }
 
   function siteIcon() {
@@ -99,20 +117,18 @@
 
   function loadAtlas(urls) {
     if (atlas) return atlas;
-    atlas = new Promise(function (resolve, reject) {
-      if (window.topojson) return resolve();
-      var script = document.createElement("script");
-      script.src = urls.client;
-      script.addEventListener("load", resolve);
-      script.addEventListener("error", reject);
-      document.head.appendChild(script);
-    })
+    atlas = (window.topojson ? Promise.resolve() : loadScript(urls.client))
       .then(function () {
-        return fetch(urls.atlas, { credentials: "same-origin" });
-      })
-      .then(function (response) {
-        if (!response.ok) throw new Error("basemap " + response.status);
-        return response.json();
+        if (inlineAtlas(urls)) {
+          if (window.tourbuilderAtlas) return window.tourbuilderAtlas;
+          return loadScript(urls.atlas).then(function () {
+            return window.tourbuilderAtlas;
+          });
+        }
+        return fetch(urls.atlas, { credentials: "same-origin" }).then(function (response) {
+          if (!response.ok) throw new Error("basemap " + response.status);
+          return response.json();
+        });
       })
       .then(function (world) {
         return {
@@ -160,6 +176,8 @@
       if (candidate instanceof L.TileLayer) layer = candidate;
     });
     if (!layer) return;
+    // In an offline pack tiles cover the tour's area only: the basemap goes under them at once.
+    if (inlineAtlas(urls)) drawBasemap(state, urls);
     var note = el("p", "tb-map-note");
     note.setAttribute("role", "status");
     var control = L.control({ position: rtl ? "topleft" : "topright" });

@@ -6,6 +6,11 @@
  * holds a .panorama-stage with the picture and a .panorama-open button. This script's own
  * <script> element names the viewer's files: data-viewer-js and data-viewer-css.
  * window.tourbuilderPanoramas lists the open viewers (for tests).
+ *
+ * Inside an offline tour pack (file://) Pannellum cannot read the image (it uses XHR, and
+ * WebGL refuses pictures of another origin, which every file:// file is): the pack holds
+ * beside each panorama image a script "<image>.js" that puts it in
+ * window.tourbuilderPanoramaImages[<image>] as a data: URL, loaded here first.
  */
 (function () {
   "use strict";
@@ -13,6 +18,23 @@
   var self = document.currentScript;
   var loading = null;
   window.tourbuilderPanoramas = [];
+
+  function imageOf(src) {
+    if (window.location.protocol !== "file:") return Promise.resolve(src);
+    var inlined = window.tourbuilderPanoramaImages || {};
+    if (inlined[src]) return Promise.resolve(inlined[src]);
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src + ".js";
+      script.onload = function () {
+        var found = (window.tourbuilderPanoramaImages || {})[src];
+        if (found) resolve(found);
+        else reject(new Error("no panorama in " + script.src));
+      };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
 
   function loadViewer() {
     if (window.pannellum) return Promise.resolve();
@@ -38,7 +60,9 @@
 
   function open(figure, button) {
     button.disabled = true;
-    loadViewer().then(function () {
+    var image = null;
+    Promise.all([loadViewer(), imageOf(figure.dataset.panoSrc)]).then(function (loaded) {
+      image = loaded[1];
       var stage = figure.querySelector(".panorama-stage");
       var box = document.createElement("div");
       box.className = "panorama-viewer";
@@ -48,7 +72,7 @@
       stage.replaceWith(box);
       var viewer = window.pannellum.viewer(box, {
         type: "equirectangular",
-        panorama: figure.dataset.panoSrc,
+        panorama: image,
         autoLoad: true,
         yaw: number(figure.dataset.panoYaw, 0),
         pitch: number(figure.dataset.panoPitch, 0),

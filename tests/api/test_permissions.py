@@ -354,6 +354,29 @@ def exchange_cases(visibility: str) -> list:
     return cases
 
 
+def pack_cases(visibility: str) -> list:
+    """The offline pack of a tour of ``visibility``: those who may present it; drafts 409."""
+    if visibility in ("public", "unlisted"):
+        expected = {"GET": row(401, 403, 200, 200, 200, 200)}
+        expected["POST"] = row(401, 403, 202, 202, 202, 202)
+    elif visibility == "workshop":
+        expected = {"GET": TEAM_ONLY, "POST": row(401, 404, 202, 202, 202, 202)}
+    else:  # a write from nobody is 401 before anything is looked up
+        expected = {"GET": row(404, 404, 409, 409, 409, 409)}
+        expected["POST"] = row(401, 404, 409, 409, 409, 409)
+    return [
+        (
+            f"tour-pack-{method.lower()}-{visibility}",
+            method,
+            lambda w: f"/tours/{w.tours[visibility].id}/pack",
+            None,
+            expected[method],
+            None,
+        )
+        for method in ("GET", "POST")
+    ]
+
+
 CASES.append(
     (
         "tours-import",
@@ -419,6 +442,7 @@ def live_session(app, world):
 for _visibility in ("draft", "workshop", "unlisted", "public"):
     CASES.extend(tour_cases(_visibility))
     CASES.extend(exchange_cases(_visibility))
+    CASES.extend(pack_cases(_visibility))
 
 
 def workshop(w) -> str:

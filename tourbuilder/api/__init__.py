@@ -20,6 +20,7 @@ from . import stops  # noqa: F401  (its routes join the tours blueprint)
 from . import teams
 from . import tools
 from . import tour_exchange
+from . import tour_pack
 from . import tours
 from . import uploads
 from . import workshops
@@ -30,6 +31,7 @@ BLUEPRINTS = (
     sites.blp,
     tours.blp,
     tour_exchange.blp,
+    tour_pack.blp,
     publishing.blp,
     media.blp,
     tools.blp,

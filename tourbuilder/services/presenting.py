@@ -283,12 +283,15 @@ def render_presentation(
     nonce: str = "",
     tile_attribution: str | None = None,
     live: dict | None = None,
+    tile_options: tuple = (),
 ) -> str:
     """The audience page (or the presenter view) of ``tour`` as one HTML string, its words in
     ``interface_lang`` (by default ``lang`` when the interface has it). Call in an
     application context; ``nonce`` is the page's CSP nonce online (the map's set-up script
     is inline), empty in a pack. ``live``: follow-along's settings for the page (online
-    only, ``views/present.py``; ``templates/present/_live.html``), None in a pack."""
+    only, ``views/present.py``; ``templates/present/_live.html``), None in a pack.
+    ``tile_options`` are more Leaflet TileLayer options (the offline pack's ``bounds`` and
+    zooms, see ``maps.TileSettings``)."""
     config = current_app.config
     if interface_lang is None:  # the content's language when the interface has it
         interface_lang = lang if lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
@@ -303,6 +306,7 @@ def render_presentation(
                 urls.tiles_template,
                 config["TILE_ATTRIBUTION"] if tile_attribution is None else tile_attribution,
                 int(config["TILE_MAX_ZOOM"]),
+                tuple(tile_options),
             )
             map_labels = {key: data["labels"][key] for key in ("stop", "offline")}
             parts = maps.tour_map(

@@ -40,6 +40,7 @@ def init_app(app) -> None:
     from . import tiles
     from . import tour_files
     from . import workshops
+    from . import tour_pack
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
@@ -60,3 +61,4 @@ def init_app(app) -> None:
     app.register_blueprint(live.bp)
     app.register_blueprint(present.bp)
     workshops.init_app(app)
+    app.register_blueprint(tour_pack.bp)
