@@ -98,11 +98,16 @@ def main() -> None:
         server = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
-                "--workers", str(args.workers),
-                "--threads", str(args.threads),
-                "--worker-class", "gthread",
-                "--bind", f"127.0.0.1:{port}",
-                "--log-level", "warning",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "--worker-class",
+                "gthread",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
                 "tourbuilder:create_app()",
             ],  # fmt: skip
             env=env,
@@ -121,7 +126,7 @@ def main() -> None:
             for path in paths.values():  # every worker builds its caches, imports, templates
                 for _ in range(4 * args.workers):
                     urllib.request.urlopen(base + path).read()
-            sizes = {name: len(urllib.request.urlopen(base + p).read()) for name, p in paths.items()}
+            sizes = {n: len(urllib.request.urlopen(base + p).read()) for n, p in paths.items()}
             for name, path in paths.items():
                 results[name] = run_wrk(base + path, args.duration, args.connections)
         finally:
@@ -137,9 +142,8 @@ def main() -> None:
     print(f"\n{'URL':<16} {'bytes':>8} {'req/s':>8} {'p99 ms':>8} {'vs /healthz':>12}  errors")
     floor = results["/healthz"][0]
     for name, (rate, p99, errors) in results.items():
-        print(
-            f"{name:<16} {sizes[name]:>8,} {rate:>8.0f} {p99:>8.1f} {rate / floor:>11.2f}x  {errors}"
-        )
+        ratio = rate / floor
+        print(f"{name:<16} {sizes[name]:>8,} {rate:>8.0f} {p99:>8.1f} {ratio:>11.2f}x  {errors}")
 
 
 if __name__ == "__main__":
