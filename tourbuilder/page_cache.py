@@ -81,6 +81,13 @@ def store() -> PageStore:
     return app.extensions["page_cache"]
 
 
+def clear() -> None:
+    """Forget every page and outline this process keeps (for the app in context)."""
+    store().clear()
+    with _outlines_lock:
+        _outlines.clear()
+
+
 def cacheable() -> bool:
     """May this request get (and leave) a kept page? Anonymous ``GET`` with no flashed
     message waiting."""
