@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import i18n
     from . import jobs
     from . import labels
+    from . import static_files
     from . import storage
     from . import throttle
     from .api import init_app as init_api
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     throttle.init_app(app)
     headers.init_app(app)
+    static_files.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)
     processing.init_app(app)
