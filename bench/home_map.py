@@ -108,7 +108,7 @@ def serve_folder(folder: Path) -> str:
     return f"http://127.0.0.1:{server.server_port}"
 
 
-def wait_for(url: str, seconds: float = 30) -> None:
+def wait_for(url: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
