@@ -54,6 +54,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from tourbuilder import create_app
+from tourbuilder import page_cache
 from tourbuilder import storage
 from tourbuilder.extensions import db
 from tourbuilder.extensions import limiter
@@ -66,6 +67,7 @@ from tourbuilder.models import Tour
 from tourbuilder.models import TourPublication
 from tourbuilder.models import TourVisibility
 from tourbuilder.models import User
+from tourbuilder.models import utcnow
 from tourbuilder.services import publishing
 
 from .transactions import SharedConnection
@@ -317,6 +319,7 @@ def app(request, app_config, db_backend, tmp_path, monkeypatch):
     run_on(app, connection)
     with app.app_context():
         limiter.reset()  # sign-in attempts are counted afresh for each test
+        page_cache.clear()  # ids come back after a rollback: no page kept from another test
     yield app
     app.config.clear()
     app.config.update(copy.deepcopy(built_with))
@@ -405,8 +408,10 @@ class Factories:
     @staticmethod
     def _publish(tour):
         """The tour's rows as its published version (what publishing.publish writes,
-        without the check: a factory may make any state)."""
+        without the check: a factory may make any state). Like publishing, it changes the
+        tour's row (``published_at``), which the public pages' cache is keyed by."""
         tour.publication = TourPublication(document=publishing.document(tour))
+        tour.published_at = utcnow()
 
     def republish(self, tour_or_id):
         """Publish a tour made by the factory again, as it is now (no check)."""

@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import jobs
     from . import labels
     from . import live
+    from . import static_files
     from . import storage
     from . import throttle
     from .api import init_app as init_api
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     throttle.init_app(app)
     headers.init_app(app)
+    static_files.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)
     live.init_app(app)

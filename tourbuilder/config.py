@@ -46,6 +46,8 @@ DEFAULTS = {
     "TILE_CACHE_MIN_AGE": 24 * 3600,
     "TILE_CACHE_MAX_AGE": 30 * 24 * 3600,
     "TILE_USER_AGENT": "",  # default: tourbuilder/<version> (+project URL)
+    # Public pages kept per process for anonymous readers (tourbuilder/page_cache.py); 0: off.
+    "PAGE_CACHE_SIZE": 256,
     "TILE_UPSTREAM_TIMEOUT": 6,
     "TILE_UPSTREAM_MAX_BYTES": 1024**2,
     # Follow-along (tourbuilder/live.py): a session idle this long ends; streams send a

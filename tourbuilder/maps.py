@@ -13,11 +13,18 @@ Two rules hold for every map the app draws (docs/frontend.md explains both):
    with DOM APIs and ``textContent``. folium only draws the map, the tiles and geometry.
 
 Nothing here imports Flask: pass ``static_url`` (``filename -> URL``) from the view.
+
+Building a map with folium costs a few milliseconds, more than the rest of a page, and gives
+the same parts for the same inputs. :func:`sites_map`, :func:`cluster_map` and
+:func:`tour_map` keep the parts they built (per process, the last :data:`MAP_CACHE_SIZE`)
+keyed by everything they are built from: markers, labels, tiles and the asset URLs.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -177,6 +184,32 @@ def render_parts(
     )
 
 
+MAP_CACHE_SIZE = 256
+_built: OrderedDict[str, MapParts] = OrderedDict()
+_built_lock = threading.Lock()
+
+
+def remembered(
+    kind: str, inputs: dict, static_url: Callable[[str], str], build: Callable[[], MapParts]
+) -> MapParts:
+    """The parts ``build()`` made before from the same ``inputs`` and asset URLs, else
+    ``build()``'s (kept). Map element names stay those of the first build: one page has
+    one map of a kind with given inputs."""
+    assets = [static_url(path) for path in (*VENDORED.values(), *BASEMAP.values())]
+    key = json.dumps([kind, inputs, assets], sort_keys=True, default=str)
+    with _built_lock:
+        parts = _built.get(key)
+        if parts is not None:
+            _built.move_to_end(key)
+            return parts
+    parts = build()
+    with _built_lock:
+        _built[key] = parts
+        while len(_built) > MAP_CACHE_SIZE:
+            _built.popitem(last=False)
+    return parts
+
+
 @dataclass
 class Marker:
     """A place on a map; ``title`` and ``subtitle`` are user text, shown by map.js as text."""
@@ -247,9 +280,13 @@ def sites_map(
     static_url: Callable[[str], str] = default_static_url,
 ) -> MapParts:
     """Projects as pins; popups with name, themes and a link (built by map.js)."""
-    m = base_map(tiles, markers, scroll_wheel_zoom=False)
     data = {"kind": "sites", "markers": [mk.as_json() for mk in markers], "labels": labels}
-    return render_parts(m, data, static_url)
+
+    def build():
+        m = base_map(tiles, markers, scroll_wheel_zoom=False)
+        return render_parts(m, data, static_url)
+
+    return remembered("sites", {"tiles": tiles, **data}, static_url, build)
 
 
 # Where the map of every project opens: the Mediterranean.
@@ -263,8 +300,13 @@ def cluster_map(
 ) -> MapParts:
     """An empty map of the Mediterranean for ``static/js/home-map.js``, which loads the
     points named in ``data`` (URLs of the layer, search and cards) and clusters them."""
-    m = base_map(tiles, [], view=MEDITERRANEAN, scroll_wheel_zoom=False)
-    return render_parts(m, {"kind": "cluster", "markers": [], **data}, static_url)
+    data = {"kind": "cluster", "markers": [], **data}
+
+    def build():
+        m = base_map(tiles, [], view=MEDITERRANEAN, scroll_wheel_zoom=False)
+        return render_parts(m, data, static_url)
+
+    return remembered("cluster", {"tiles": tiles, **data}, static_url, build)
 
 
 def tour_map(
@@ -278,16 +320,20 @@ def tour_map(
     """Numbered stops joined by a line in their order (geometry only goes through folium);
     with ``start``, map.js opens at that stop's number rather than showing them all;
     ``options`` go to ``folium.Map`` (``scroll_wheel_zoom=False`` for an embedded map)."""
-    m = base_map(tiles, markers, **options)
-    if len(markers) > 1:
-        folium.PolyLine(
-            [[mk.lat, mk.lon] for mk in markers],
-            color="#0b6e4f",
-            weight=4,
-            opacity=0.75,
-            dash_array="6 8",
-        ).add_to(m)
     data = {"kind": "tour", "markers": [mk.as_json() for mk in markers], "labels": labels}
     if start:
         data["start"] = start
-    return render_parts(m, data, static_url)
+
+    def build():
+        m = base_map(tiles, markers, **options)
+        if len(markers) > 1:
+            folium.PolyLine(
+                [[mk.lat, mk.lon] for mk in markers],
+                color="#0b6e4f",
+                weight=4,
+                opacity=0.75,
+                dash_array="6 8",
+            ).add_to(m)
+        return render_parts(m, data, static_url)
+
+    return remembered("tour", {"tiles": tiles, "options": options, **data}, static_url, build)

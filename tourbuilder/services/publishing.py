@@ -20,6 +20,8 @@ Services flush; the adapter commits.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import MediaItem
@@ -194,14 +196,19 @@ def _team_item(tour: Tour, media_id: int | None) -> MediaItem | None:
     return item if item is not None and item.team_id == tour.team_id else None
 
 
-def published_view(tour: Tour) -> Tour | None:
+def published_view(tour: Tour, rows: dict | None = None) -> Tour | None:
     """The published version of ``tour`` as a transient ``Tour`` (never added to the
     session) with its stops and media links; None when it is not published. It carries
-    ``is_published_view = True``."""
-    publication = tour.publication
-    if publication is None or tour.visibility is TourVisibility.DRAFT:
+    ``is_published_view = True``.
+
+    Its sites and media items are read in two queries (:func:`referenced_rows`), whatever
+    the number of stops; ``rows`` passes them in when they were read for several tours."""
+    published = published_document(tour)
+    if published is None:
         return None
-    published = publication.document
+    publication = tour.publication
+    if rows is None:
+        rows = referenced_rows([published])
     fields = dict(published["tour"])
     cover_id = fields.pop("cover_id")
     view = Tour(
@@ -217,22 +224,54 @@ def published_view(tour: Tour) -> Tour | None:
         **{name: _plain(value) for name, value in fields.items()},
     )
     view.team = tour.team
-    view.cover = _team_item(tour, cover_id)
+    view.cover = _owned(tour, rows["media"].get(cover_id))
     view.stops = [
-        _view_stop(tour, entry, position) for position, entry in enumerate(published["stops"])
+        _view_stop(tour, entry, position, rows) for position, entry in enumerate(published["stops"])
     ]
     view.is_published_view = True
     return view
 
 
-def _view_stop(tour: Tour, entry: dict, position: int) -> Stop:
+def published_document(tour: Tour) -> dict | None:
+    """The published version of ``tour`` as stored (see :func:`document`); None when
+    it is not published."""
+    if tour.publication is None or tour.visibility is TourVisibility.DRAFT:
+        return None
+    return tour.publication.document
+
+
+def referenced_rows(documents: list[dict]) -> dict:
+    """The sites and media items published ``documents`` refer to, by id: ``{"sites":
+    {id: Site}, "media": {id: MediaItem}}``, in one query each."""
+    site_ids, media_ids = set(), set()
+    for published in documents:
+        media_ids.add(published["tour"].get("cover_id"))
+        for entry in published["stops"]:
+            site_ids.add(entry.get("site_id"))
+            media_ids.update(entry["media_ids"])
+    site_ids.discard(None)
+    media_ids.discard(None)
+    sites = db.session.scalars(select(Site).where(Site.id.in_(site_ids))) if site_ids else []
+    media = (
+        db.session.scalars(select(MediaItem).where(MediaItem.id.in_(media_ids)))
+        if media_ids
+        else []
+    )
+    return {"sites": {s.id: s for s in sites}, "media": {m.id: m for m in media}}
+
+
+def _owned(tour: Tour, row):
+    """``row`` (a site or media item) when it belongs to ``tour``'s team, else None."""
+    return row if row is not None and row.team_id == tour.team_id else None
+
+
+def _view_stop(tour: Tour, entry: dict, position: int, rows: dict) -> Stop:
     fields = {name: _plain(entry.get(name, STOP_DEFAULTS.get(name))) for name in STOP_FIELDS}
     stop = Stop(id=entry["id"], tour_id=tour.id, position=position, **fields)
-    site = db.session.get(Site, entry["site_id"]) if entry["site_id"] else None
-    stop.site = site if site is not None and site.team_id == tour.team_id else None
+    stop.site = _owned(tour, rows["sites"].get(entry["site_id"]))
     links = []
     for number, media_id in enumerate(entry["media_ids"]):
-        item = _team_item(tour, media_id)
+        item = _owned(tour, rows["media"].get(media_id))
         if item is not None:
             links.append(StopMedia(stop_id=stop.id, media_id=item.id, position=number, media=item))
     stop.media_links = links
@@ -255,14 +294,18 @@ def shown_tour(tour: Tour, user, published: bool = False) -> Tour:
 
 def public_tours(at_site: Site | None = None) -> list[Tour]:
     """The published versions of public tours, the most recently published first; with
-    ``at_site``, those whose published version has a stop at that site."""
+    ``at_site``, those whose published version has a stop at that site. A fixed number of
+    queries, whatever the number of tours and stops."""
     query = (
         select(Tour)
         .join(TourPublication, TourPublication.tour_id == Tour.id)
         .where(Tour.visibility == TourVisibility.PUBLIC)
         .order_by(TourPublication.published_at.desc(), Tour.id.desc())
+        .options(contains_eager(Tour.publication), selectinload(Tour.team))
     )
-    views = [published_view(tour) for tour in db.session.scalars(query)]
+    tours = db.session.scalars(query).all()
+    rows = referenced_rows([tour.publication.document for tour in tours])
+    views = [published_view(tour, rows) for tour in tours]
     if at_site is not None:
         views = [v for v in views if any(stop.site_id == at_site.id for stop in v.stops)]
     return views

@@ -11,6 +11,8 @@ import re
 import unicodedata
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Site
@@ -153,6 +155,22 @@ def viewable_tour(slug: str, user) -> Tour:
     tour = db.session.scalar(select(Tour).where(Tour.slug == slug))
     if tour is None or not tour.can_view(user):
         raise NotFound(None, "There is no tour at this address, or it is not shared with you.")
+    return tour
+
+
+def load_stops(tour: Tour) -> Tour:
+    """Read ``tour``'s stops with their sites and media items in a fixed number of queries
+    (not one per stop), for a page that shows them all. Returns ``tour``."""
+    stops = selectinload(Tour.stops)
+    db.session.execute(
+        select(Tour)
+        .where(Tour.id == tour.id)
+        .options(
+            joinedload(Tour.cover),
+            stops.joinedload(Stop.site),
+            stops.selectinload(Stop.media_links).joinedload(StopMedia.media),
+        )
+    ).unique().all()
     return tour
 
 

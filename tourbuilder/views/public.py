@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .. import derivatives
 from .. import maps
+from .. import page_cache
 from .. import sharing
 from ..extensions import db
 from ..i18n import content_language
@@ -184,7 +185,16 @@ HOME_FILTERS = ("q", "country", "team", "theme", "language")
 @bp.route("/")
 def home():
     """The map of every public project (clustered in the browser from the GeoJSON layer,
-    with filters and search) and the gallery of public tours."""
+    with filters and search) and the gallery of public tours. Kept for anonymous readers
+    until a public site, team or tour changes (:mod:`tourbuilder.page_cache`)."""
+    chosen = {name: request.args.get(name, "") for name in HOME_FILTERS}
+    return page_cache.page(
+        lambda: (tuple(chosen.items()), site_map.data_version(), page_cache.home_version()),
+        lambda: home_page(chosen),
+    )
+
+
+def home_page(chosen: dict) -> str:
     lang = current_language()
     layer = site_map.layer(lang)
     layer_url = url_for("Sites.SitesGeoJSON", lang=lang)
@@ -212,7 +222,6 @@ def home():
         }
         for tour in publishing.public_tours()
     ]
-    chosen = {name: request.args.get(name, "") for name in HOME_FILTERS}
     return render_template(
         "public/home.html",
         cards=cards,
@@ -237,6 +246,26 @@ def tour(slug: str, number: int | None = None):
     """
     draft = tours.viewable_tour(slug, current_user)
     as_public = request.args.get("version") == "published"
+    if draft.sees_draft(current_user) or not page_cache.cacheable():
+        return tour_page(draft, number, as_public)
+    # The public's page, kept until the tour, its team, sites or media change.
+    outline = page_cache.published_outline(draft)
+    if outline is None:
+        abort(404)
+    languages, stop_count = outline
+    if number is not None and not 1 <= number <= stop_count:
+        abort(404)
+    lang = content_language(languages, languages[0] if languages else draft.fallback_language())
+    return page_cache.page(
+        lambda: (draft.id, number, lang, page_cache.tour_version(draft)),
+        lambda: tour_page(draft, number, False),
+    )
+
+
+def tour_page(draft, number: int | None, as_public: bool) -> str:
+    """The tour page of ``draft`` as the current user sees it (see :func:`tour`)."""
+    if draft.sees_draft(current_user) and not as_public:
+        tours.load_stops(draft)
     tour = publishing.shown_tour(draft, current_user, published=as_public)
     if number is not None and not 1 <= number <= len(tour.stops):
         abort(404)
