@@ -33,6 +33,7 @@
     teams: {},
     shown: 0,
     matches: null, // ids found by the search box, or null when it is empty
+    open: null, // the point marker whose popup is open
     index: null,
     layer: L.layerGroup().addTo(map),
     timing: {},
@@ -145,8 +146,14 @@
     marker.bindTooltip(el("span", "tb-tooltip", p.name), { direction: "top" });
     var box = el("div", "tb-popup");
     box.appendChild(el("p", "tb-popup-title", p.name));
-    marker.bindPopup(box, { maxWidth: 260, minWidth: 200 });
+    // kept clear of the zoom buttons, so neither covers the other's buttons (WCAG 2.5.8)
+    marker.bindPopup(box, { maxWidth: 260, minWidth: 200, autoPanPadding: [52, 10] });
+    marker.featureId = feature.id;
+    marker.on("popupclose", function () {
+      if (state.open === marker) state.open = null;
+    });
     marker.on("popupopen", function () {
+      state.open = marker;
       if (box.dataset.loaded) return;
       box.dataset.loaded = "1";
       var url = cardUrl(feature.id);
@@ -192,10 +199,22 @@
       [Math.max(west, -180), Math.max(b.getSouth(), -85), Math.min(east, 180), Math.min(b.getNorth(), 85)],
       Math.round(map.getZoom())
     );
-    state.layer.clearLayers();
-    items.forEach(function (item) {
-      state.layer.addLayer(item.properties.cluster ? clusterMarker(item) : pointMarker(item));
+    // The point whose popup is open keeps its marker: the map moving to show the popup
+    // (or the reader panning) must not close it.
+    var open = state.open;
+    state.layer.eachLayer(function (layer) {
+      if (layer !== open) state.layer.removeLayer(layer);
     });
+    var markers = items.map(function (item) {
+      if (open && !item.properties.cluster && item.id === open.featureId) return open;
+      return item.properties.cluster ? clusterMarker(item) : pointMarker(item);
+    });
+    if (open && markers.indexOf(open) < 0) state.layer.removeLayer(open);
+    markers.forEach(function (marker) {
+      if (!state.layer.hasLayer(marker)) state.layer.addLayer(marker);
+    });
+    // pins and clusters too close to tell apart are drawn apart (map.js)
+    if (window.tourbuilderDeclutter) window.tourbuilderDeclutter(map, markers);
     state.rendered = items.length;
   }
 
@@ -259,10 +278,7 @@
     });
   }
 
-  if (document.documentElement.dir === "rtl") {
-    if (map.zoomControl) map.zoomControl.setPosition("topright");
-    if (map.attributionControl) map.attributionControl.setPosition("bottomleft");
-  }
+  // map.js has translated and mirrored the map's controls
   map.on("moveend", render);
   window.addEventListener("resize", function () {
     map.invalidateSize();

@@ -60,6 +60,77 @@
     return box;
   }
 
+  // Markers closer on screen than their size are pushed apart (their icons, not their
+  // places), so each stays a target a finger can hit (WCAG 2.5.8, 24 px) and none hides
+  // another's number. Called after every zoom; a few rounds settle groups of three or more.
+  function declutter(map, markers) {
+    var items = [];
+    markers.forEach(function (marker) {
+      var el = marker.getElement && marker.getElement();
+      var icon = marker.options.icon && marker.options.icon.options;
+      if (!el || !icon || !icon.iconSize) return;
+      var p = map.latLngToLayerPoint(marker.getLatLng());
+      items.push({ el: el, icon: icon, x: p.x, y: p.y, dx: 0, dy: 0, size: icon.iconSize[0] });
+    });
+    for (var round = 0; round < 12; round++) {
+      var moved = false;
+      for (var i = 0; i < items.length; i++) {
+        for (var j = i + 1; j < items.length; j++) {
+          var a = items[i];
+          var b = items[j];
+          var gap = (a.size + b.size) / 2 + 4;
+          var x = b.x + b.dx - (a.x + a.dx);
+          var y = b.y + b.dy - (a.y + a.dy);
+          var d = Math.sqrt(x * x + y * y);
+          if (d >= gap) continue;
+          if (d < 0.5) {
+            x = Math.cos(j); // the same place: spread them around it
+            y = Math.sin(j);
+            d = 1;
+          }
+          var push = (gap - d) / 2 + 0.5;
+          a.dx -= (x / d) * push;
+          a.dy -= (y / d) * push;
+          b.dx += (x / d) * push;
+          b.dy += (y / d) * push;
+          moved = true;
+        }
+      }
+      if (!moved) break;
+    }
+    items.forEach(function (item) {
+      var anchor = item.icon.iconAnchor || [item.size / 2, item.size / 2];
+      item.el.style.marginLeft = Math.round(item.dx - anchor[0]) + "px";
+      item.el.style.marginTop = Math.round(item.dy - anchor[1]) + "px";
+    });
+  }
+  window.tourbuilderDeclutter = declutter;
+
+  // Leaflet's own words are English: the zoom buttons' titles, the popup's close button,
+  // the title of its credit link. The page gives them in the reader's language (labels),
+  // and the controls are mirrored on right-to-left pages: zoom at the start (right),
+  // credits at the end.
+  function localiseControls(map, labels) {
+    if (map.zoomControl) {
+      var position = rtl ? "topright" : map.zoomControl.getPosition();
+      map.removeControl(map.zoomControl);
+      map.zoomControl = L.control.zoom({
+        position: position,
+        zoomInTitle: labels.zoomIn || "+",
+        zoomOutTitle: labels.zoomOut || "\u2212",
+      }).addTo(map);
+    }
+    if (map.attributionControl) {
+      // a constant, not people's text; no English title
+      map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+      if (rtl) map.attributionControl.setPosition("bottomleft");
+    }
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close && labels.closePopup) close.setAttribute("aria-label", labels.closePopup);
+    });
+  }
+
   function setActive(state, index) {
     state.entries.forEach(function (entry, i) {
       var active = i === index;
@@ -216,11 +287,7 @@
     watchTiles(state, data);
     var bounds = [];
 
-    if (rtl) {
-      // Mirror the controls for right-to-left pages: zoom at the start (right), credits at the end.
-      if (map.zoomControl) map.zoomControl.setPosition("topright");
-      if (map.attributionControl) map.attributionControl.setPosition("bottomleft");
-    }
+    localiseControls(map, labels);
 
     (data.markers || []).forEach(function (item, index) {
       var isStop = data.kind === "tour";
@@ -239,7 +306,10 @@
             })
         : item.title;
       marker.bindTooltip(el("span", "tb-tooltip", label, item.lang), { direction: "top" });
-      if (!isStop) marker.bindPopup(popupFor(item, labels), { maxWidth: 260 });
+      if (!isStop) {
+        // kept clear of the zoom buttons (WCAG 2.5.8)
+        marker.bindPopup(popupFor(item, labels), { maxWidth: 260, autoPanPadding: [52, 10] });
+      }
       if (item.approximate) {
         L.circle([item.lat, item.lon], {
           radius: 700, color: "#0b6e4f", weight: 1, fillOpacity: 0.08, interactive: false,
@@ -277,6 +347,13 @@
     } else if (bounds.length > 1) {
       map.fitBounds(bounds, { padding: [36, 36], maxZoom: 16 });
     }
+    function spread() {
+      declutter(map, state.entries.map(function (entry) {
+        return entry.marker;
+      }));
+    }
+    map.on("zoomend", spread);
+    spread();
     // The map's box can change size with the layout (sticky panel, rotation).
     window.addEventListener("resize", function () {
       map.invalidateSize();

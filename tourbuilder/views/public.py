@@ -162,8 +162,14 @@ def picture_of(item: MediaItem) -> dict | None:
 
 
 def map_notes() -> dict:
-    """Words every map may show (static/js/map.js): the note over the built-in basemap."""
-    return {"offline": _("Detailed map unavailable — showing a simplified map")}
+    """Words every map may show (static/js/map.js): the note over the built-in basemap and
+    Leaflet's own controls, which are English otherwise."""
+    return {
+        "offline": _("Detailed map unavailable — showing a simplified map"),
+        "zoomIn": _("Zoom in"),
+        "zoomOut": _("Zoom out"),
+        "closePopup": _("Close"),
+    }
 
 
 def static_url(filename: str) -> str:
