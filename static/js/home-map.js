@@ -51,6 +51,13 @@
     return node;
   }
 
+  // Text people wrote: its language, or marked as theirs (map.js)
+  function theirs(node, lang) {
+    if (lang) node.lang = lang;
+    else node.setAttribute("data-user-content", "");
+    return node;
+  }
+
   function format(pattern, num) {
     return (pattern || "%(num)s").replace("%(num)s", num.toLocaleString(document.documentElement.lang));
   }
@@ -107,15 +114,21 @@
       var img = el("img", "tb-popup-thumb");
       img.src = card.thumbnail.src;
       img.alt = card.thumbnail.alt || "";
+      theirs(img, card.thumbnail.lang);
       img.width = 240;
       img.height = 135;
       img.loading = "lazy";
       box.appendChild(img);
     }
-    box.appendChild(el("p", "tb-popup-title", card.name, card.lang));
+    box.appendChild(theirs(el("p", "tb-popup-title", card.name), card.lang));
     var team = card.team || {};
-    var where = [team.name, team.country_name].filter(Boolean).join(" · ");
-    if (where) box.appendChild(el("p", "tb-popup-meta", where));
+    if (team.name || team.country_name) {
+      var where = el("p", "tb-popup-meta");
+      if (team.name) where.appendChild(theirs(el("bdi", "", team.name)));
+      if (team.name && team.country_name) where.appendChild(document.createTextNode(" · "));
+      if (team.country_name) where.appendChild(el("span", "", team.country_name));
+      box.appendChild(where);
+    }
     if (card.approximate) box.appendChild(el("p", "tb-popup-meta", labels.approximate));
     if (card.tours && card.tours.length) {
       box.appendChild(el("p", "tb-popup-subhead", labels.tours));
@@ -124,7 +137,7 @@
         var url = localPath(tour.url);
         if (!url) return;
         var item = el("li");
-        var link = el("a", "", tour.title, tour.lang);
+        var link = theirs(el("a", "", tour.title), tour.lang);
         link.href = url;
         item.appendChild(link);
         list.appendChild(item);
@@ -143,9 +156,12 @@
     var p = feature.properties;
     var ll = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
     var marker = L.marker(ll, { icon: pin, title: p.name, alt: p.name, riseOnHover: true });
-    marker.bindTooltip(el("span", "tb-tooltip", p.name), { direction: "top" });
+    marker.on("add", function () {
+      theirs(marker.getElement()); // its title is the project's name
+    });
+    marker.bindTooltip(theirs(el("span", "tb-tooltip", p.name)), { direction: "top" });
     var box = el("div", "tb-popup");
-    box.appendChild(el("p", "tb-popup-title", p.name));
+    box.appendChild(theirs(el("p", "tb-popup-title", p.name)));
     // kept clear of the zoom buttons, so neither covers the other's buttons (WCAG 2.5.8)
     marker.bindPopup(box, { maxWidth: 260, minWidth: 200, autoPanPadding: [52, 10] });
     marker.featureId = feature.id;

@@ -22,6 +22,31 @@
     return node;
   }
 
+  // Text people wrote carries its language, or is marked as theirs when it is unknown (for
+  // assistive technology, and for the test that no interface text is left in English).
+  function theirs(node, lang) {
+    if (lang) node.lang = lang;
+    else node.setAttribute("data-user-content", "");
+    return node;
+  }
+
+  // "Stop %(num)s: %(title)s" as DOM: the pattern's words in the page's language, the
+  // title in its own (a function replacement: "$&" in a title stays text).
+  function patterned(className, pattern, values, title, lang) {
+    var box = el("span", className);
+    var parts = pattern.split("%(title)s");
+    parts.forEach(function (part, i) {
+      Object.keys(values).forEach(function (key) {
+        part = part.replace("%(" + key + ")s", function () {
+          return String(values[key]);
+        });
+      });
+      if (part) box.appendChild(document.createTextNode(part));
+      if (i < parts.length - 1) box.appendChild(theirs(el("span", "", title), lang));
+    });
+    return box;
+  }
+
   // Only links to our own pages: a path, never "//host" or "javascript:".
   function localPath(url) {
     return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : "";
@@ -49,8 +74,9 @@
 
   function popupFor(marker, labels) {
     var box = el("div", "tb-popup");
-    box.appendChild(el("p", "tb-popup-title", marker.title, marker.lang));
-    if (marker.subtitle) box.appendChild(el("p", "tb-popup-meta", marker.subtitle));
+    box.appendChild(theirs(el("p", "tb-popup-title", marker.title), marker.lang));
+    // the team's theme labels: their words
+    if (marker.subtitle) box.appendChild(theirs(el("p", "tb-popup-meta", marker.subtitle)));
     var url = localPath(marker.url);
     if (url) {
       var link = el("a", "tb-popup-link", labels.more || "");
@@ -105,6 +131,7 @@
     });
   }
   window.tourbuilderDeclutter = declutter;
+  window.tourbuilderTheirs = theirs;
 
   // Leaflet's own words are English: the zoom buttons' titles, the popup's close button,
   // the title of its credit link. The page gives them in the reader's language (labels),
@@ -297,15 +324,14 @@
         alt: item.title,
         riseOnHover: true,
       }).addTo(map);
+      // the marker's title is the stop's or the project's name
+      if (marker.getElement()) theirs(marker.getElement(), item.lang);
       // "Stop %(num)s: %(title)s", translated whole: word order differs between languages
       var label = isStop
-        ? (labels.stop || "%(num)s: %(title)s")
-            .replace("%(num)s", item.number)
-            .replace("%(title)s", function () {
-              return item.title; // a function: "$&" in a title stays text
-            })
-        : item.title;
-      marker.bindTooltip(el("span", "tb-tooltip", label, item.lang), { direction: "top" });
+        ? patterned("tb-tooltip", labels.stop || "%(num)s: %(title)s", { num: item.number },
+            item.title, item.lang)
+        : theirs(el("span", "tb-tooltip", item.title), item.lang);
+      marker.bindTooltip(label, { direction: "top" });
       if (!isStop) {
         // kept clear of the zoom buttons (WCAG 2.5.8)
         marker.bindPopup(popupFor(item, labels), { maxWidth: 260, autoPanPadding: [52, 10] });

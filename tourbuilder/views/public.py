@@ -121,6 +121,7 @@ def player_of(item: MediaItem) -> dict | None:
             for name, _entry in derivatives.of_role(item.derivatives, "captions")
         ],
         "alt": item.text("alt_text", lang),
+        "alt_lang": item.text_language("alt_text", lang) or "",
         "caption": item.text("caption", lang),
         "caption_lang": item.text_language("caption", lang) or "",
         "credit": item.credit,
@@ -154,6 +155,7 @@ def picture_of(item: MediaItem) -> dict | None:
         "width": width,
         "height": item.derivatives[name].get("height") or "",
         "alt": item.text("alt_text", lang),
+        "alt_lang": item.text_language("alt_text", lang) or "",
         "caption": item.text("caption", lang),
         "caption_lang": item.text_language("caption", lang) or "",
         "credit": item.credit,
