@@ -16,7 +16,9 @@ from __future__ import annotations
 import pytest
 
 from tourbuilder.extensions import db
+from tourbuilder.models import Site
 from tourbuilder.models import SiteVisibility
+from tourbuilder.models import Tour
 from tourbuilder.services import publishing
 from tourbuilder.services import sites
 from tourbuilder.services import team_settings
@@ -82,7 +84,13 @@ def planted(live_server):
         tours.add_stop(tour, title={"en": hostile("second")}, lat=36.81, lon=10.19)
         publishing.publish(tour)
         db.session.commit()
-        return {"site": f"/sites/{site.id}", "tour": "/tours/zork-tour"}
+        ids = {"site": site.id, "tour": tour.id}
+    yield {"site": f"/sites/{ids['site']}", "tour": "/tours/zork-tour"}
+    # off the public pages again: other modules count the home map's pins
+    with live_server.app.app_context():
+        publishing.unpublish(db.session.get(Tour, ids["tour"]))
+        sites.update_site(db.session.get(Site, ids["site"]), visibility=SiteVisibility.DRAFT)
+        db.session.commit()
 
 
 @pytest.fixture
