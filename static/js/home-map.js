@@ -96,13 +96,17 @@
     });
   }
 
-  var pin = L.divIcon({
-    className: "tb-pin",
-    html: el("span", "tb-pin-dot"),
-    iconSize: [28, 28],
-    iconAnchor: [14, 14],
-    popupAnchor: [0, -14],
-  });
+  // A new icon (and dot) per marker: Leaflet moves a DOM node given as html, so one shared
+  // icon would leave every pin but the last without its dot.
+  function pin() {
+    return L.divIcon({
+      className: "tb-pin",
+      html: el("span", "tb-pin-dot"),
+      iconSize: [28, 28],
+      iconAnchor: [14, 14],
+      popupAnchor: [0, -14],
+    });
+  }
 
   function cardUrl(id) {
     return localPath(data.card) ? data.card.replace("{id}", encodeURIComponent(id)) : "";
@@ -155,7 +159,7 @@
   function pointMarker(feature) {
     var p = feature.properties;
     var ll = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
-    var marker = L.marker(ll, { icon: pin, title: p.name, alt: p.name, riseOnHover: true });
+    var marker = L.marker(ll, { icon: pin(), title: p.name, alt: p.name, riseOnHover: true });
     marker.on("add", function () {
       theirs(marker.getElement()); // its title is the project's name
     });

@@ -122,3 +122,24 @@ def test_the_scan_finds_a_planted_violation(new_page):
     )
     ids = {v["id"] for v in scan(page) if v["impact"] in ("serious", "critical")}
     assert "button-name" in ids
+
+
+def test_every_pin_on_the_home_map_can_be_seen_and_hit(new_page):
+    """Each project's pin shows its dot (one shared icon once left all but the last
+    empty), and no two pins overlap so far that one hides the other (WCAG 2.5.8)."""
+    page = new_page(viewport=SIZES["phone"])
+    page.goto("/?lang=en")
+    settle(page, "home")
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.tb-pin')].map(pin => {
+            const r = pin.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return {x: r.x + r.width / 2, y: r.y + r.height / 2,
+                    dot: !!pin.querySelector('.tb-pin-dot'), hit: !!hit && pin.contains(hit)};
+        })"""
+    )
+    assert len(boxes) >= 2
+    assert all(b["dot"] and b["hit"] for b in boxes), boxes
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5 >= 24, boxes
