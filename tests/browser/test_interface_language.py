@@ -253,3 +253,49 @@ def test_the_media_library_and_its_uploader_speak_the_readers_language(
     english += english_on(page, "403")
 
     assert not english, f"English on a page in {lang}:\n{report(english)}"
+
+
+# Uppy's words this uploader can show (Dashboard, its status bar and informer, tus; no
+# remote providers, camera, editor or session recovery), and their English
+UPPY_SHOWN = {
+    "dropPasteFiles": "Drop files here or %{browseFiles}",
+    "browseFiles": "browse files",
+    "uploadComplete": "Upload complete",
+    "uploading": "Uploading",
+    "uploadFailed": "Upload failed",
+    "retry": "Retry",
+    "cancel": "Cancel",
+    "done": "Done",
+    "addMore": "Add more",
+    "removeFile": "Remove file",
+    "noDuplicates": "Cannot add the duplicate file '%{fileName}', it already exists",
+    "folderAlreadyAdded": 'The folder "%{folder}" was already added',
+    "additionalRestrictionsFailed": "%{count} additional restrictions were not fulfilled",
+    "error": "Error",
+    "showErrorDetails": "Show error details",
+    "generatingThumbnails": "Generating thumbnails...",
+    "unnamed": "Unnamed",
+    "dataUploadedOfUnknown": "%{complete} of unknown",
+    "pleaseWait": "Please wait",
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "pt", "el", "ar", "fr", "ca"])
+def test_the_uploader_has_every_word_in_each_language(new_page, places, lang):
+    """Uppy's locale pack for the language, with our catalogue's words for what the pack
+    lacks (data-uppy-strings), gives every word the uploader can show, none in English."""
+    page = new_page()
+    partial(sign_in_as, password=PASSWORD)(page, "polyglot@example.org", lang)
+    page.goto(f"/teams/{places['team']}/media?lang={lang}")
+    page.wait_for_selector(".uppy-Dashboard")
+    strings = page.evaluate(
+        """() => {
+            const target = document.getElementById('uploader');
+            const pack = window.Uppy.locales[target.dataset.locale];
+            return Object.assign({}, JSON.parse(target.dataset.uppyStrings), pack.strings);
+        }"""
+    )
+    missing = [key for key in UPPY_SHOWN if key not in strings]
+    english = [k for k, text in UPPY_SHOWN.items() if strings.get(k) == text and text != "Error"]
+    assert not missing and not english, (missing, english)
+    assert "%{fileName}" in strings["noDuplicates"]
