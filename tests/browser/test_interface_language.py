@@ -242,6 +242,10 @@ def test_the_media_library_and_its_uploader_speak_the_readers_language(
     open_page(page, f"/teams/{places['team']}/media", lang, how)
     page.wait_for_selector(".uppy-Dashboard")
     english += english_on(page, "media library")
+    # an item's details, with its position picker's map
+    page.locator("details[id^=panel-] > summary").first.click()
+    page.locator("details[open] [data-picker-map] .leaflet-control-zoom-in").wait_for()
+    english += english_on(page, "media library, an item's details")
     # a file that is not a photo, video or sound: the refusal is ours, translated
     notes = tmp_path / "notes.txt"
     notes.write_text("not a picture")
