@@ -33,6 +33,7 @@
     teams: {},
     shown: 0,
     matches: null, // ids found by the search box, or null when it is empty
+    open: null, // the point marker whose popup is open
     index: null,
     layer: L.layerGroup().addTo(map),
     timing: {},
@@ -47,6 +48,13 @@
       node.dir = "auto";
     }
     if (lang) node.lang = lang;
+    return node;
+  }
+
+  // Text people wrote: its language, or marked as theirs (map.js)
+  function theirs(node, lang) {
+    if (lang) node.lang = lang;
+    else node.setAttribute("data-user-content", "");
     return node;
   }
 
@@ -88,13 +96,17 @@
     });
   }
 
-  var pin = L.divIcon({
-    className: "tb-pin",
-    html: el("span", "tb-pin-dot"),
-    iconSize: [28, 28],
-    iconAnchor: [14, 14],
-    popupAnchor: [0, -14],
-  });
+  // A new icon (and dot) per marker: Leaflet moves a DOM node given as html, so one shared
+  // icon would leave every pin but the last without its dot.
+  function pin() {
+    return L.divIcon({
+      className: "tb-pin",
+      html: el("span", "tb-pin-dot"),
+      iconSize: [28, 28],
+      iconAnchor: [14, 14],
+      popupAnchor: [0, -14],
+    });
+  }
 
   function cardUrl(id) {
     return localPath(data.card) ? data.card.replace("{id}", encodeURIComponent(id)) : "";
@@ -106,15 +118,21 @@
       var img = el("img", "tb-popup-thumb");
       img.src = card.thumbnail.src;
       img.alt = card.thumbnail.alt || "";
+      theirs(img, card.thumbnail.lang);
       img.width = 240;
       img.height = 135;
       img.loading = "lazy";
       box.appendChild(img);
     }
-    box.appendChild(el("p", "tb-popup-title", card.name, card.lang));
+    box.appendChild(theirs(el("p", "tb-popup-title", card.name), card.lang));
     var team = card.team || {};
-    var where = [team.name, team.country_name].filter(Boolean).join(" · ");
-    if (where) box.appendChild(el("p", "tb-popup-meta", where));
+    if (team.name || team.country_name) {
+      var where = el("p", "tb-popup-meta");
+      if (team.name) where.appendChild(theirs(el("bdi", "", team.name)));
+      if (team.name && team.country_name) where.appendChild(document.createTextNode(" · "));
+      if (team.country_name) where.appendChild(el("span", "", team.country_name));
+      box.appendChild(where);
+    }
     if (card.approximate) box.appendChild(el("p", "tb-popup-meta", labels.approximate));
     if (card.tours && card.tours.length) {
       box.appendChild(el("p", "tb-popup-subhead", labels.tours));
@@ -123,7 +141,7 @@
         var url = localPath(tour.url);
         if (!url) return;
         var item = el("li");
-        var link = el("a", "", tour.title, tour.lang);
+        var link = theirs(el("a", "", tour.title), tour.lang);
         link.href = url;
         item.appendChild(link);
         list.appendChild(item);
@@ -141,12 +159,21 @@
   function pointMarker(feature) {
     var p = feature.properties;
     var ll = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
-    var marker = L.marker(ll, { icon: pin, title: p.name, alt: p.name, riseOnHover: true });
-    marker.bindTooltip(el("span", "tb-tooltip", p.name), { direction: "top" });
+    var marker = L.marker(ll, { icon: pin(), title: p.name, alt: p.name, riseOnHover: true });
+    marker.on("add", function () {
+      theirs(marker.getElement()); // its title is the project's name
+    });
+    marker.bindTooltip(theirs(el("span", "tb-tooltip", p.name)), { direction: "top" });
     var box = el("div", "tb-popup");
-    box.appendChild(el("p", "tb-popup-title", p.name));
-    marker.bindPopup(box, { maxWidth: 260, minWidth: 200 });
+    box.appendChild(theirs(el("p", "tb-popup-title", p.name)));
+    // kept clear of the zoom buttons, so neither covers the other's buttons (WCAG 2.5.8)
+    marker.bindPopup(box, { maxWidth: 260, minWidth: 200, autoPanPadding: [52, 10] });
+    marker.featureId = feature.id;
+    marker.on("popupclose", function () {
+      if (state.open === marker) state.open = null;
+    });
     marker.on("popupopen", function () {
+      state.open = marker;
       if (box.dataset.loaded) return;
       box.dataset.loaded = "1";
       var url = cardUrl(feature.id);
@@ -192,10 +219,22 @@
       [Math.max(west, -180), Math.max(b.getSouth(), -85), Math.min(east, 180), Math.min(b.getNorth(), 85)],
       Math.round(map.getZoom())
     );
-    state.layer.clearLayers();
-    items.forEach(function (item) {
-      state.layer.addLayer(item.properties.cluster ? clusterMarker(item) : pointMarker(item));
+    // The point whose popup is open keeps its marker: the map moving to show the popup
+    // (or the reader panning) must not close it.
+    var open = state.open;
+    state.layer.eachLayer(function (layer) {
+      if (layer !== open) state.layer.removeLayer(layer);
     });
+    var markers = items.map(function (item) {
+      if (open && !item.properties.cluster && item.id === open.featureId) return open;
+      return item.properties.cluster ? clusterMarker(item) : pointMarker(item);
+    });
+    if (open && markers.indexOf(open) < 0) state.layer.removeLayer(open);
+    markers.forEach(function (marker) {
+      if (!state.layer.hasLayer(marker)) state.layer.addLayer(marker);
+    });
+    // pins and clusters too close to tell apart are drawn apart (map.js)
+    if (window.tourbuilderDeclutter) window.tourbuilderDeclutter(map, markers);
     state.rendered = items.length;
   }
 
@@ -259,10 +298,7 @@
     });
   }
 
-  if (document.documentElement.dir === "rtl") {
-    if (map.zoomControl) map.zoomControl.setPosition("topright");
-    if (map.attributionControl) map.attributionControl.setPosition("bottomleft");
-  }
+  // map.js has translated and mirrored the map's controls
   map.on("moveend", render);
   window.addEventListener("resize", function () {
     map.invalidateSize();

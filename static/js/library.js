@@ -64,8 +64,11 @@
   const pack = target.dataset.locale && window.Uppy.locales
     ? window.Uppy.locales[target.dataset.locale] : undefined;
   // A refused file is explained in plain words (ours, translated), not as a list of types.
+  // Words the pack lacks come from our catalogue (data-uppy-strings); in English, Uppy's own.
+  let ours = {};
+  try { ours = JSON.parse(target.dataset.uppyStrings || "{}"); } catch (ignored) { /* none */ }
   const locale = {
-    strings: Object.assign({}, pack ? pack.strings : {},
+    strings: Object.assign({}, pack ? ours : {}, pack ? pack.strings : {},
       { youCanOnlyUploadFileTypes: target.dataset.msgRefused }),
   };
   if (pack && pack.pluralize) { locale.pluralize = pack.pluralize; }

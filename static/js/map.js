@@ -22,6 +22,31 @@
     return node;
   }
 
+  // Text people wrote carries its language, or is marked as theirs when it is unknown (for
+  // assistive technology, and for the test that no interface text is left in English).
+  function theirs(node, lang) {
+    if (lang) node.lang = lang;
+    else node.setAttribute("data-user-content", "");
+    return node;
+  }
+
+  // "Stop %(num)s: %(title)s" as DOM: the pattern's words in the page's language, the
+  // title in its own (a function replacement: "$&" in a title stays text).
+  function patterned(className, pattern, values, title, lang) {
+    var box = el("span", className);
+    var parts = pattern.split("%(title)s");
+    parts.forEach(function (part, i) {
+      Object.keys(values).forEach(function (key) {
+        part = part.replace("%(" + key + ")s", function () {
+          return String(values[key]);
+        });
+      });
+      if (part) box.appendChild(document.createTextNode(part));
+      if (i < parts.length - 1) box.appendChild(theirs(el("span", "", title), lang));
+    });
+    return box;
+  }
+
   // Only links to our own pages: a path ("/x", or "assets/x" inside an offline pack),
   // never "//host", "https:" or "javascript:".
   function localPath(url) {
@@ -67,8 +92,9 @@
 
   function popupFor(marker, labels) {
     var box = el("div", "tb-popup");
-    box.appendChild(el("p", "tb-popup-title", marker.title, marker.lang));
-    if (marker.subtitle) box.appendChild(el("p", "tb-popup-meta", marker.subtitle));
+    box.appendChild(theirs(el("p", "tb-popup-title", marker.title), marker.lang));
+    // the team's theme labels: their words
+    if (marker.subtitle) box.appendChild(theirs(el("p", "tb-popup-meta", marker.subtitle)));
     var url = localPath(marker.url);
     if (url) {
       var link = el("a", "tb-popup-link", labels.more || "");
@@ -76,6 +102,78 @@
       box.appendChild(link);
     }
     return box;
+  }
+
+  // Markers closer on screen than their size are pushed apart (their icons, not their
+  // places), so each stays a target a finger can hit (WCAG 2.5.8, 24 px) and none hides
+  // another's number. Called after every zoom; a few rounds settle groups of three or more.
+  function declutter(map, markers) {
+    var items = [];
+    markers.forEach(function (marker) {
+      var el = marker.getElement && marker.getElement();
+      var icon = marker.options.icon && marker.options.icon.options;
+      if (!el || !icon || !icon.iconSize) return;
+      var p = map.latLngToLayerPoint(marker.getLatLng());
+      items.push({ el: el, icon: icon, x: p.x, y: p.y, dx: 0, dy: 0, size: icon.iconSize[0] });
+    });
+    for (var round = 0; round < 12; round++) {
+      var moved = false;
+      for (var i = 0; i < items.length; i++) {
+        for (var j = i + 1; j < items.length; j++) {
+          var a = items[i];
+          var b = items[j];
+          var gap = (a.size + b.size) / 2 + 4;
+          var x = b.x + b.dx - (a.x + a.dx);
+          var y = b.y + b.dy - (a.y + a.dy);
+          var d = Math.sqrt(x * x + y * y);
+          if (d >= gap) continue;
+          if (d < 0.5) {
+            x = Math.cos(j); // the same place: spread them around it
+            y = Math.sin(j);
+            d = 1;
+          }
+          var push = (gap - d) / 2 + 0.5;
+          a.dx -= (x / d) * push;
+          a.dy -= (y / d) * push;
+          b.dx += (x / d) * push;
+          b.dy += (y / d) * push;
+          moved = true;
+        }
+      }
+      if (!moved) break;
+    }
+    items.forEach(function (item) {
+      var anchor = item.icon.iconAnchor || [item.size / 2, item.size / 2];
+      item.el.style.marginLeft = Math.round(item.dx - anchor[0]) + "px";
+      item.el.style.marginTop = Math.round(item.dy - anchor[1]) + "px";
+    });
+  }
+  window.tourbuilderDeclutter = declutter;
+  window.tourbuilderTheirs = theirs;
+
+  // Leaflet's own words are English: the zoom buttons' titles, the popup's close button,
+  // the title of its credit link. The page gives them in the reader's language (labels),
+  // and the controls are mirrored on right-to-left pages: zoom at the start (right),
+  // credits at the end.
+  function localiseControls(map, labels) {
+    if (map.zoomControl) {
+      var position = rtl ? "topright" : map.zoomControl.getPosition();
+      map.removeControl(map.zoomControl);
+      map.zoomControl = L.control.zoom({
+        position: position,
+        zoomInTitle: labels.zoomIn || "+",
+        zoomOutTitle: labels.zoomOut || "\u2212",
+      }).addTo(map);
+    }
+    if (map.attributionControl) {
+      // a constant, not people's text; no English title
+      map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+      if (rtl) map.attributionControl.setPosition("bottomleft");
+    }
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close && labels.closePopup) close.setAttribute("aria-label", labels.closePopup);
+    });
   }
 
   function setActive(state, index) {
@@ -234,11 +332,7 @@
     watchTiles(state, data);
     var bounds = [];
 
-    if (rtl) {
-      // Mirror the controls for right-to-left pages: zoom at the start (right), credits at the end.
-      if (map.zoomControl) map.zoomControl.setPosition("topright");
-      if (map.attributionControl) map.attributionControl.setPosition("bottomleft");
-    }
+    localiseControls(map, labels);
 
     (data.markers || []).forEach(function (item, index) {
       var isStop = data.kind === "tour";
@@ -248,16 +342,18 @@
         alt: item.title,
         riseOnHover: true,
       }).addTo(map);
+      // the marker's title is the stop's or the project's name
+      if (marker.getElement()) theirs(marker.getElement(), item.lang);
       // "Stop %(num)s: %(title)s", translated whole: word order differs between languages
       var label = isStop
-        ? (labels.stop || "%(num)s: %(title)s")
-            .replace("%(num)s", item.number)
-            .replace("%(title)s", function () {
-              return item.title; // a function: "$&" in a title stays text
-            })
-        : item.title;
-      marker.bindTooltip(el("span", "tb-tooltip", label, item.lang), { direction: "top" });
-      if (!isStop) marker.bindPopup(popupFor(item, labels), { maxWidth: 260 });
+        ? patterned("tb-tooltip", labels.stop || "%(num)s: %(title)s", { num: item.number },
+            item.title, item.lang)
+        : theirs(el("span", "tb-tooltip", item.title), item.lang);
+      marker.bindTooltip(label, { direction: "top" });
+      if (!isStop) {
+        // kept clear of the zoom buttons (WCAG 2.5.8)
+        marker.bindPopup(popupFor(item, labels), { maxWidth: 260, autoPanPadding: [52, 10] });
+      }
       if (item.approximate) {
         L.circle([item.lat, item.lon], {
           radius: 700, color: "#0b6e4f", weight: 1, fillOpacity: 0.08, interactive: false,
@@ -295,6 +391,13 @@
     } else if (bounds.length > 1) {
       map.fitBounds(bounds, { padding: [36, 36], maxZoom: 16 });
     }
+    function spread() {
+      declutter(map, state.entries.map(function (entry) {
+        return entry.marker;
+      }));
+    }
+    map.on("zoomend", spread);
+    spread();
     // The map's box can change size with the layout (sticky panel, rotation).
     window.addEventListener("resize", function () {
       map.invalidateSize();

@@ -53,6 +53,27 @@
     return loading;
   }
 
+  // Pannellum puts its words in with innerHTML: ours are text.
+  function html(text) {
+    return String(text || "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function strings() {
+    var msg = self.dataset;
+    var failed = html(msg.msgFailed);
+    return {
+      loadButtonLabel: html(msg.msgLoad),
+      loadingLabel: html(msg.msgLoading),
+      genericWebGLError: html(msg.msgUnsupported),
+      iOS8WebGLError: html(msg.msgUnsupported),
+      noPanoramaError: failed,
+      fileAccessError: failed,
+      malformedURLError: failed,
+      textureSizeError: failed,
+      unknownError: failed,
+    };
+  }
+
   function number(value, fallback) {
     var n = parseFloat(value);
     return isFinite(n) ? n : fallback;
@@ -81,6 +102,7 @@
         keyboardZoom: true,
         mouseZoom: false, // the page scrolls with the wheel; zoom with the buttons or keys
         compass: false,
+        strings: strings(),
       });
       window.tourbuilderPanoramas.push({ figure: figure, viewer: viewer });
       box.focus();

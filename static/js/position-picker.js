@@ -130,10 +130,16 @@
       latUnreadable: d.msgLatUnreadable, lonUnreadable: d.msgLonUnreadable,
     };
     var map = L.map(box.querySelector("[data-picker-map]"), {
-      zoomControl: true, scrollWheelZoom: false, attributionControl: true,
+      zoomControl: false, scrollWheelZoom: false, attributionControl: true,
     });
+    // Leaflet's zoom titles are English: the page gives them in the reader's language
+    L.control.zoom({
+      position: rtl ? "topright" : "topleft",
+      zoomInTitle: d.msgZoomIn || "+",
+      zoomOutTitle: d.msgZoomOut || "\u2212",
+    }).addTo(map);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (rtl) {
-      map.zoomControl.setPosition("topright");
       map.attributionControl.setPosition("bottomleft");
     }
     L.tileLayer(d.tileUrl, {

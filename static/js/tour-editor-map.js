@@ -6,9 +6,15 @@
 
   class EditorMap {
     // handlers: select(stopId), moved(stopId, lat, lon), clicked(lat, lon)
-    constructor(element, tiles, handlers) {
+    constructor(element, tiles, handlers, strings) {
       this.handlers = handlers;
-      this.map = L.map(element, { zoomControl: true, worldCopyJump: true });
+      const rtl = document.documentElement.dir === "rtl";
+      this.map = L.map(element, { zoomControl: false, worldCopyJump: true });
+      // Leaflet's zoom titles and credit title are English: ours come from the page
+      L.control.zoom({ position: rtl ? "topright" : "topleft",
+        zoomInTitle: (strings || {}).zoom_in || "+",
+        zoomOutTitle: (strings || {}).zoom_out || "\u2212" }).addTo(this.map);
+      this.map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
       L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: tiles.max_zoom })
         .addTo(this.map);
       this.map.setView([20, 10], 2);

@@ -106,7 +106,7 @@
       if (placing === "new") { setPlacing(null); addStop({ lat: round(lat), lon: round(lon) }); }
       else if (placing) { setPlacing(null); ed.placeStop(placing, lat, lon); }
     },
-  });
+  }, S);
 
   function round(x) { return Math.round(x * 1e6) / 1e6; }
 

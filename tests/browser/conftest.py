@@ -127,13 +127,14 @@ class PageWatch:
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """``new_page(viewport=..., locale=...)``: a fresh context and page, watched."""
+    """``new_page(viewport=..., locale=..., **context_options)``: a fresh context and page,
+    watched (``bypass_csp=True`` lets a test add its own script tags, e.g. axe-core)."""
     contexts = []
     watches = []
 
-    def make(viewport=None, locale="en-GB"):
+    def make(viewport=None, locale="en-GB", **options):
         context = browser.new_context(
-            viewport=viewport or DESKTOP, locale=locale, base_url=live_server.url
+            viewport=viewport or DESKTOP, locale=locale, base_url=live_server.url, **options
         )
         contexts.append(context)
         page = context.new_page()

@@ -67,6 +67,8 @@ def editor_strings() -> dict:
         "add": _("Add"),
         "add_with_items": _("Add a stop with the selected items"),
         "map_mode": _("Click the map where the new stop is. Press Escape to cancel."),
+        "zoom_in": _("Zoom in"),
+        "zoom_out": _("Zoom out"),
         "cancel": _("Cancel"),
         "no_sites": _("Your team has no sites yet."),
         "no_library": _("Your team's library is empty."),

@@ -102,7 +102,31 @@ def media(team_id: int):
         item_languages=team.languages or ["en"],
         lang=current_language(),
         can_edit=can_edit_team_content(current_user, team.id),
+        uppy_strings=uppy_strings(),
     )
+
+
+def uppy_strings() -> dict:
+    """Uppy's words that its locale packs (@uppy/locales) lack in some of our languages
+    and that this uploader can show; static/js/library.js lays the pack over them. In
+    Uppy's own ``%{name}`` placeholders, filled by Uppy."""
+    return {
+        "noDuplicates": _("%(name)s is already in the list.", name="%{fileName}"),
+        "folderAlreadyAdded": _("The folder %(name)s was already added.", name="%{folder}"),
+        "additionalRestrictionsFailed": _(
+            "%(count)s more files could not be added.", count="%{count}"
+        ),
+        "error": _("Error"),
+        "showErrorDetails": _("Show the error's details"),
+        "generatingThumbnails": _("Making thumbnails…"),
+        "addBulkFilesFailed": {
+            "0": _("Some files could not be added: %(count)s.", count="%{smart_count}"),
+            "1": _("Some files could not be added: %(count)s.", count="%{smart_count}"),
+        },
+        "unnamed": _("Unnamed"),
+        "dataUploadedOfUnknown": _("%(done)s uploaded", done="%{complete}"),
+        "pleaseWait": _("Please wait"),
+    }
 
 
 def wants_json() -> bool:

@@ -123,6 +123,7 @@ def player_of(item: MediaItem) -> dict | None:
             for name, _entry in derivatives.of_role(item.derivatives, "captions")
         ],
         "alt": item.text("alt_text", lang),
+        "alt_lang": item.text_language("alt_text", lang) or "",
         "caption": item.text("caption", lang),
         "caption_lang": item.text_language("caption", lang) or "",
         "credit": item.credit,
@@ -156,6 +157,7 @@ def picture_of(item: MediaItem) -> dict | None:
         "width": width,
         "height": item.derivatives[name].get("height") or "",
         "alt": item.text("alt_text", lang),
+        "alt_lang": item.text_language("alt_text", lang) or "",
         "caption": item.text("caption", lang),
         "caption_lang": item.text_language("caption", lang) or "",
         "credit": item.credit,
@@ -164,8 +166,14 @@ def picture_of(item: MediaItem) -> dict | None:
 
 
 def map_notes() -> dict:
-    """Words every map may show (static/js/map.js): the note over the built-in basemap."""
-    return {"offline": _("Detailed map unavailable — showing a simplified map")}
+    """Words every map may show (static/js/map.js): the note over the built-in basemap and
+    Leaflet's own controls, which are English otherwise."""
+    return {
+        "offline": _("Detailed map unavailable — showing a simplified map"),
+        "zoomIn": _("Zoom in"),
+        "zoomOut": _("Zoom out"),
+        "closePopup": _("Close"),
+    }
 
 
 def static_url(filename: str) -> str:

@@ -37,6 +37,7 @@ from ..services import tours
 from ..services.errors import BadRequest
 from ..text import markdown_text
 from . import map_tiles
+from .public import map_notes
 from .public import static_url
 
 bp = Blueprint("sharing", __name__)
@@ -111,7 +112,11 @@ def embed(slug: str):
     start = stop_number(tour, request.args.get("stop", type=int))
     lang = current_language()
     stops, markers = stops_of(tour, None, lang)
-    labels = {"map": _("Map of the tour's stops"), "stop": _("Stop %(num)s: %(title)s")}
+    labels = {
+        "map": _("Map of the tour's stops"),
+        "stop": _("Stop %(num)s: %(title)s"),
+        **map_notes(),
+    }
     parts = maps.tour_map(
         markers, map_tiles(), labels, static_url, start=start, scroll_wheel_zoom=False
     )
