@@ -39,8 +39,8 @@ def init_app(app) -> None:
     from . import teams
     from . import tiles
     from . import tour_files
-    from . import workshops
     from . import tour_pack
+    from . import workshops
 
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
