@@ -92,6 +92,7 @@ class LiveSessions(MethodView):
     @blp.arguments(StartBody)
     @blp.response(201, SessionSchema)
     @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Never: a refusal is 404 (a code reveals nothing)")
     @blp.alt_response(404, description="No such tour, or not one the caller may present")
     @blp.alt_response(422, description="The tour has no published version")
     def post(self, data):
@@ -115,6 +116,7 @@ class LiveSession(MethodView):
     @blp.doc(parameters=[{"in": "path", "name": "code", "schema": CODE["code"]}])
     @blp.response(204)
     @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Never: a refusal is 404 (a code reveals nothing)")
     @blp.alt_response(404, description="No such session, or someone else's")
     def delete(self, code):
         """End the session: phones are told and stop following."""
@@ -128,6 +130,7 @@ class LiveState(MethodView):
     @blp.arguments(StateBody)
     @blp.response(200, SessionSchema)
     @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Never: a refusal is 404 (a code reveals nothing)")
     @blp.alt_response(404, description="No such session or tour, or someone else's")
     @blp.alt_response(422, description="Not a stop of the tour")
     def post(self, data, code):
@@ -143,6 +146,7 @@ class ReflectionShown(MethodView):
     @blp.doc(parameters=[{"in": "path", "name": "code", "schema": CODE["code"]}])
     @blp.response(204)
     @blp.alt_response(401, description="Not signed in")
+    @blp.alt_response(403, description="Never: a refusal is 404 (a code reveals nothing)")
     @blp.alt_response(404, description="No such session or reflection, or someone else's")
     def post(self, code, reflection_id):
         """Record that the presenter showed a reflection of the session on screen."""
