@@ -325,7 +325,8 @@
   });
 
   deck.buildStopLists(function () {
-    if (deck.stop(state.stop) && !deck.shown(state.stop)) change(deck.next(state));
+    // the stop on screen was just hidden: on to the next one shown
+    if (deck.stop(state.stop) && !deck.shown(state.stop)) change(deck.next({ stop: state.stop, step: deck.steps(state.stop) - 1 }));
     else {
       render();
       deck.send(snapshot());

@@ -132,7 +132,8 @@
   });
 
   deck.buildStopLists(function () {
-    var want = deck.stop(state.stop) && !deck.shown(state.stop) ? deck.next(state) : here({});
+    var hiddenNow = deck.stop(state.stop) && !deck.shown(state.stop);
+    var want = hiddenNow ? deck.next({ stop: state.stop, step: deck.steps(state.stop) - 1 }) : here({});
     go(want);
   });
 

@@ -332,3 +332,25 @@ def test_screenshots_for_the_docs(new_page, facilitator):
     presenter.get_by_role("button", name="Start").click()
     presenter.wait_for_timeout(1200)
     presenter.screenshot(path=str(DOCS / "presenter-en-1366x768.png"))
+
+
+def test_the_panorama_opens_in_the_viewer_and_pagedown_still_moves_on(new_page, facilitator):
+    page = open_presentation(new_page)
+    data = data_of(page)
+    stop, step = next(
+        (s["number"], i)
+        for s in data["stops"]
+        for i, m in enumerate(s["media"])
+        if m["type"] == "panorama"
+    )
+    page.keyboard.type(str(stop))
+    page.keyboard.press("Enter")
+    for _ in range(step):
+        page.keyboard.press("PageDown")
+    assert where(page) == (stop, step)
+    figure = page.locator(f'.present-stop-media[data-stop="{stop}"] [data-step="{step}"]')
+    figure.get_by_role("button").click()
+    page.wait_for_function("() => window.tourbuilderPanoramas.length === 1")
+    assert figure.locator(".panorama-viewer").is_visible()
+    page.keyboard.press("PageDown")  # focus is in the viewer: the clicker still moves on
+    assert where(page) == (stop + 1, 0)

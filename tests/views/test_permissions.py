@@ -292,6 +292,23 @@ CASES = [
     ),
     ("editor-draft", "GET", lambda w: f"/tours/{w.draft_tour}/edit", None, members_who_edit(200)),
     ("new-tour", "POST", lambda w: f"/teams/{w.team}/tours/new", None, members_who_edit(303)),
+    # presentation mode and the presenter view: the team (any role) and site admins
+    (
+        "present-public",
+        "GET",
+        lambda w: f"/tours/{w.public_tour}/present",
+        None,
+        row(302, 403, 200, 200, 200, 200),
+    ),
+    ("present-draft", "GET", lambda w: f"/tours/{w.draft_tour}/present", None, MEMBERS),
+    (
+        "presenter-public",
+        "GET",
+        lambda w: f"/tours/{w.public_tour}/present/presenter",
+        None,
+        row(302, 403, 200, 200, 200, 200),
+    ),
+    ("presenter-draft", "GET", lambda w: f"/tours/{w.draft_tour}/present/presenter", None, MEMBERS),
     ("account", "GET", lambda w: "/account", None, SIGNED_IN),
     (
         "account-profile",

@@ -17,6 +17,7 @@ from ..database import MAX_ID
 from ..models import Stop
 from ..models import Tour
 from ..services import commit
+from ..services import presenting
 from ..services import tours as domain
 from ..services.errors import NotFound
 from ..text import render_markdown
@@ -106,7 +107,7 @@ class StopSchema(Schema):
 
     @post_dump(pass_original=True)
     def hide_presenter_notes(self, data, stop, **kwargs):
-        if not stop.tour.can_present(current_user):
+        if not presenting.can_present(current_user, stop.tour):  # one rule for every page
             data.pop("presenter_notes", None)
             data.pop("discussion_prompts", None)
         return data

@@ -265,7 +265,7 @@ def stop_markers(data: dict) -> list[maps.Marker]:
             lang=s["title_lang"],
             number=s["number"],
             extra={"zoom": s["zoom"]},
-        )  # fmt: skip
+        )
         for s in data["stops"]
         if s["lat"] is not None
     ]
@@ -275,8 +275,8 @@ def render_presentation(
     tour: Tour,
     *,
     lang: str,
-    interface_lang: str,
     urls: PresentUrls,
+    interface_lang: str | None = None,
     presenter: bool = False,
     public_url: str = "",
     programme=None,
@@ -284,11 +284,14 @@ def render_presentation(
     tile_attribution: str | None = None,
     tile_options: tuple = (),
 ) -> str:
-    """The audience page (or the presenter view) of ``tour`` as one HTML string. Call in an
+    """The audience page (or the presenter view) of ``tour`` as one HTML string, its words in
+    ``interface_lang`` (by default ``lang`` when the interface has it). Call in an
     application context; ``nonce`` is the page's CSP nonce online (the map's set-up script
     is inline), empty in a pack; ``tile_options`` are more Leaflet TileLayer options (the
     offline pack's ``bounds`` and zooms, see ``maps.TileSettings``)."""
     config = current_app.config
+    if interface_lang is None:  # the content's language when the interface has it
+        interface_lang = lang if lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
     with force_locale(interface_lang):
         data = presentation_data(
             tour, lang=lang, media_url=urls.media, presenter=presenter,
