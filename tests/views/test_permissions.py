@@ -313,6 +313,29 @@ CASES = [
         row(302, 403, 200, 200, 200, 200),
     ),
     ("presenter-draft", "GET", lambda w: f"/tours/{w.draft_tour}/present/presenter", None, MEMBERS),
+    # the offline pack: those who may present; drafts cannot be packed (409); the zip is 404
+    # until it is built
+    (
+        "pack-page-public",
+        "GET",
+        lambda w: f"/tours/{w.public_tour}/pack",
+        None,
+        row(302, 403, 200, 200, 200, 200),
+    ),
+    (
+        "pack-page-draft",
+        "GET",
+        lambda w: f"/tours/{w.draft_tour}/pack",
+        None,
+        row(302, 404, 409, 409, 409, 409),
+    ),
+    (
+        "pack-download-public",
+        "GET",
+        lambda w: f"/tours/{w.public_tour}/pack/download",
+        None,
+        row(302, 403, 404, 404, 404, 404),
+    ),
     ("account", "GET", lambda w: "/account", None, SIGNED_IN),
     (
         "account-profile",

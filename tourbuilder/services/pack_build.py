@@ -8,7 +8,9 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import time
+import uuid
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -59,8 +61,22 @@ def build_pack(plan: PackPlan, progress: Progress | None = None) -> PackResult:
         progress("done", 1, 1)
         return PackResult(found, found.stat().st_size, True, time.monotonic() - started, counts)
     target = pack_dir() / f"{plan.key}.zip"
-    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+    partial = target.with_name(f"{target.name}.{uuid.uuid4().hex}.part")
     total = len(plan.statics) + len(plan.media) + counts["tiles"] + 1
+    try:
+        missing_tiles = _write_zip(plan, partial, progress, total)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # nothing half-written is left behind
+        raise
+    os.replace(partial, target)
+    _prune(keep=int(current_app.config["PACK_CACHE_KEEP"]))
+    progress("done", total, total)
+    counts["tiles_missing"] = missing_tiles
+    return PackResult(target, target.stat().st_size, False, time.monotonic() - started, counts)
+
+
+def _write_zip(plan: PackPlan, partial: Path, progress: Progress, total: int) -> int:
+    """Write the pack to ``partial``; the number of tiles the server did not give."""
     done = 0
     missing_tiles = 0
     with zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
@@ -69,11 +85,10 @@ def build_pack(plan: PackPlan, progress: Progress | None = None) -> PackResult:
         _write(archive, "check.html", _check_page(plan).encode("utf-8"))
         _write(archive, "README.txt", _readme(plan).encode("utf-8"))
         manifest = json.dumps(plan.manifest, separators=(",", ":"))
-        _write(
-            archive, "assets/pack-manifest.js", f"window.tourbuilderPack = {manifest};\n".encode()
-        )
-        static_root = Path(current_app.static_folder)
-        _write(archive, "assets/" + pack_files.ATLAS_SCRIPT, pack_files.atlas_script(static_root))
+        script = f"window.tourbuilderPack = {manifest};\n"
+        _write(archive, "assets/pack-manifest.js", script.encode())
+        atlas = pack_files.atlas_script(Path(current_app.static_folder))
+        _write(archive, "assets/" + pack_files.ATLAS_SCRIPT, atlas)
         done += 1
         progress("assets", done, total)
         for relative, path in sorted(plan.statics.items()):
@@ -82,12 +97,16 @@ def build_pack(plan: PackPlan, progress: Progress | None = None) -> PackResult:
         progress("media", done, total)
         storage = get_storage()
         for path, (key, _size) in plan.media.items():
-            with storage.open(key) as source:
-                data = source.read()
-            _write(archive, path, data)
-            if "-panorama-" in path:
+            if "-panorama-" in path:  # read whole: it also goes in as a data: URL script
+                with storage.open(key) as source:
+                    data = source.read()
+                _write(archive, path, data)
                 script = _panorama_script(path, f"{key}:{storage.modified(key)}", data)
                 _write(archive, pack_files.panorama_script(path), script)
+            else:  # videos can be large: streamed
+                entry = archive.open(_info(path), "w", force_zip64=True)
+                with storage.open(key) as source, entry as out:
+                    shutil.copyfileobj(source, out, 1024 * 1024)
             done += 1
             progress("media", done, total)
         if plan.area is not None:
@@ -97,19 +116,21 @@ def build_pack(plan: PackPlan, progress: Progress | None = None) -> PackResult:
                     data = blank_tile()
                 z, x, y = tile
                 _write(archive, f"tiles/{z}/{x}/{y}.png", data)
-                if n % 25 == 0 or n == counts["tiles"]:
+                if n % 25 == 0 or n == plan.area.count:
                     progress("tiles", done + n, total)
-    os.replace(partial, target)
-    _prune(keep=int(current_app.config["PACK_CACHE_KEEP"]))
-    progress("done", total, total)
-    counts["tiles_missing"] = missing_tiles
-    return PackResult(target, target.stat().st_size, False, time.monotonic() - started, counts)
+    return missing_tiles
 
 
-def _write(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _info(name: str) -> zipfile.ZipInfo:
+    """A fixed date and mode (the same files make the same zip); text compressed."""
     info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
     info.external_attr = 0o644 << 16
     info.compress_type = zipfile.ZIP_DEFLATED if name.endswith(DEFLATE) else zipfile.ZIP_STORED
+    return info
+
+
+def _write(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = _info(name)
     archive.writestr(info, data, compresslevel=6 if info.compress_type else None)
 
 
@@ -152,7 +173,7 @@ def _panorama_script(path: str, key: str, data: bytes) -> bytes:
     if cached.is_file():
         return cached.read_bytes()
     script = pack_files.data_url_script(path, data)
-    temporary = cached.with_name(f"{name}.{os.getpid()}.part")
+    temporary = cached.with_name(f"{name}.{uuid.uuid4().hex}.part")
     temporary.write_bytes(script)
     os.replace(temporary, cached)
     return script

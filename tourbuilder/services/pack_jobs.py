@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from pathlib import Path
 
 from flask import current_app
@@ -37,7 +38,7 @@ def _status_path(tour_id: int, lang: str) -> Path:
 def _write_status(tour_id: int, lang: str, **values) -> dict:
     values["updated"] = time.time()
     path = _status_path(tour_id, lang)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.part")
+    temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
     temporary.write_text(json.dumps(values))
     os.replace(temporary, path)
     return values
