@@ -3,6 +3,7 @@ English and Arabic (right to left), at phone and laptop sizes."""
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
 
@@ -22,7 +23,12 @@ from tourbuilder.services.demo import DEMO_SLUG
 
 from .conftest import sign_in as sign_in_as
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# TB_DOC_SHOTS=1 refreshes the pictures in docs/screenshots; otherwise they go to /tmp.
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("TB_DOC_SHOTS") == "1"
+    else Path("/tmp/tb-shots")
+)
 SIZES = {"1366x768": {"width": 1366, "height": 768}, "390x844": {"width": 390, "height": 844}}
 PASSWORD = "publish page password"
 

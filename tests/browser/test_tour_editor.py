@@ -6,6 +6,7 @@ by the browser tests), signs in as the team's editor and works only through the 
 
 from __future__ import annotations
 
+import os
 import shutil
 from functools import partial
 from pathlib import Path
@@ -350,7 +351,12 @@ def test_a_stale_edit_shows_both_versions_and_keeps_the_chosen_one(
     assert stops_of(live_server, tour["id"])[0]["title"] == {"en": "Bakery of the neighbourhood"}
 
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# TB_DOC_SHOTS=1 refreshes the pictures in docs/screenshots; otherwise they go to /tmp.
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("TB_DOC_SHOTS") == "1"
+    else Path("/tmp/tb-shots")
+)
 SIZES = {"1366x768": (1366, 768), "390x844": (390, 844), "1920x1080": (1920, 1080)}
 
 

@@ -171,3 +171,49 @@ def test_reorder_with_the_arrows(app, client, auth, teams):
     assert page.index(f"/tours/{amman.slug}/present") < page.index(
         f"/tours/{teams['seville_tour'].slug}/present"
     )
+
+
+def presentation_data(html: str) -> dict:
+    import json
+
+    found = re.search(r'id="presentation-data"[^>]*>(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+def test_presentation_moves_through_the_programme(app, client, auth, teams):
+    workshop_id = create(client, auth, teams)
+    seville, amman = teams["seville_tour"], teams["amman_tour"]
+    share(client, auth, teams["seville_admin"], seville, workshop_id)
+    share(client, auth, teams["amman_admin"], amman, workshop_id)
+
+    auth.login(teams["outsider"])
+    first = client.get(f"/tours/{seville.slug}/present?workshop={workshop_id}")
+    assert first.status_code == 200
+    data = presentation_data(first.get_data(as_text=True))
+    assert data["previous_tour"] is None
+    assert data["next_tour"]["url"] == f"/tours/{amman.slug}/present?workshop={workshop_id}"
+    assert data["next_tour"]["title"] == amman.text("title", "en")
+    # the presenter view moves to the next tour's presenter view
+    second = client.get(f"/tours/{amman.slug}/present/presenter?workshop={workshop_id}")
+    data = presentation_data(second.get_data(as_text=True))
+    assert data["next_tour"] is None
+    assert data["previous_tour"]["url"] == (
+        f"/tours/{seville.slug}/present/presenter?workshop={workshop_id}"
+    )
+    # without the workshop, no programme; a workshop that is not theirs is not found
+    alone = presentation_data(client.get(f"/tours/{seville.slug}/present").get_data(as_text=True))
+    assert alone["next_tour"] is None
+    assert client.get(f"/tours/{seville.slug}/present?workshop=999999").status_code == 404
+    assert client.get(f"/tours/{seville.slug}/present?workshop=x1").status_code == 404
+    auth.logout()
+
+    # once Amman withdraws its tour, Seville's presentation has nothing after it
+    auth.login(teams["amman_admin"])
+    client.post(f"/teams/{amman.team_id}/tours/{amman.id}/workshops/{workshop_id}/withdraw")
+    auth.logout()
+    auth.login(teams["outsider"])
+    data = presentation_data(
+        client.get(f"/tours/{seville.slug}/present?workshop={workshop_id}").get_data(as_text=True)
+    )
+    assert data["next_tour"] is None
+    assert client.get(f"/tours/{amman.slug}/present?workshop={workshop_id}").status_code == 404

@@ -8,9 +8,12 @@ offline tour pack renders the same pages with relative ones.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort
 from flask import Blueprint
 from flask import current_app
+from flask import request
 from flask import url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -20,8 +23,10 @@ from ..headers import csp_nonce
 from ..i18n import content_language
 from ..links import absolute_url
 from ..models import Tour
+from ..models import Workshop
 from ..services import presenting
 from ..services import tours
+from ..services import workshops
 from . import map_tiles
 from .live import live_settings
 
@@ -55,6 +60,48 @@ def online_urls(slug: str) -> presenting.PresentUrls:
     )
 
 
+@dataclass(frozen=True)
+class Programme:
+    """A workshop's programme as presentation mode moves through it: the tours before and
+    after this one, each a link to the same window (audience or presenter) of that tour,
+    still in the workshop. Tours the user may not present are passed over."""
+
+    workshop: Workshop
+    endpoint: str
+
+    def neighbours(self, tour: Tour) -> tuple[dict | None, dict | None]:
+        shown = [t for t in workshops.programme(self.workshop) if t.can_present(current_user)]
+        ids = [t.id for t in shown]
+        if tour.id not in ids:
+            return None, None
+        at = ids.index(tour.id)
+        before = shown[at - 1] if at else None
+        after = shown[at + 1] if at + 1 < len(shown) else None
+        return self.link(before), self.link(after)
+
+    def link(self, tour: Tour | None) -> dict | None:
+        if tour is None:
+            return None
+        view = presenting.shown_version(tour)
+        lang = content_language(view.languages, view.fallback_language())
+        url = url_for(self.endpoint, slug=tour.slug, workshop=self.workshop.id)
+        return {"title": view.text("title", lang), "url": url}
+
+
+def programme_of(presenter: bool) -> Programme | None:
+    """The workshop programme named by ``?workshop=<id>``, if the user may see it.
+
+    :raise 404: the workshop does not exist or is not shared with the user.
+    """
+    asked = request.args.get("workshop", "")
+    if not asked:
+        return None
+    if not asked.isdigit() or len(asked) > 9:
+        abort(404)
+    workshop = workshops.get_workshop(int(asked), current_user)
+    return Programme(workshop, "present.presenter" if presenter else "present.audience")
+
+
 def render(slug: str, presenter: bool) -> str:
     draft = get_presentable_tour(slug)
     tour = presenting.shown_version(draft)
@@ -66,7 +113,7 @@ def render(slug: str, presenter: bool) -> str:
         urls=online_urls(slug),
         presenter=presenter,
         public_url=absolute_url("public.tour", slug=tour.slug),
-        programme=None,
+        programme=programme_of(presenter),
         nonce=csp_nonce(),
         tile_attribution=map_tiles().attribution,
         live=live_settings(tour, presenter),
