@@ -336,6 +336,19 @@ CASES = [
         None,
         row(302, 403, 404, 404, 404, 404),
     ),
+    # follow-along: anyone may open the join page; a code that is not a live session (the
+    # sessions themselves: tests/views/test_live.py) shows nothing to anyone
+    ("live-join", "GET", lambda w: "/live", None, same(200)),
+    ("live-follow-unknown", "GET", lambda w: "/live/ZZZZZZ", None, same(404)),
+    ("live-events-unknown", "GET", lambda w: "/live/ZZZZZZ/events", None, same(404)),
+    ("live-qr-unknown", "GET", lambda w: "/live/ZZZZZZ/qr.svg", None, same(404)),
+    (
+        "live-reflect-unknown",
+        "POST",
+        lambda w: "/live/ZZZZZZ/reflections",
+        lambda w: {"data": {"body": "A thought", "stop": "1"}},
+        same(404),
+    ),
     ("account", "GET", lambda w: "/account", None, SIGNED_IN),
     (
         "account-profile",
