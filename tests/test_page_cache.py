@@ -262,3 +262,16 @@ def test_a_tour_page_costs_the_same_queries_for_3_or_12_stops(app, client, auth,
     first, again, member = counts[12]
     assert again < first and again <= 4, counts
     assert first <= 12 and member <= 16, counts
+
+
+def test_a_new_public_address_shows_without_a_restart(app, client, team_tour):
+    """Pages print PUBLIC_URL (share links, embed snippets): a changed setting is a new page."""
+    _team, _editor, tour = team_tour
+    url = f"/tours/{tour.slug}?lang=en"
+    assert "https://tours.example.org" not in page(client, url)
+    app.config["PUBLIC_URL"] = "https://tours.example.org"
+    try:
+        assert f"https://tours.example.org/tours/{tour.slug}" in page(client, url)
+    finally:
+        app.config["PUBLIC_URL"] = ""
+    assert "https://tours.example.org" not in page(client, url)

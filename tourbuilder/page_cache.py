@@ -99,13 +99,21 @@ def cacheable() -> bool:
     )
 
 
+# Settings whose values appear in a page: the public address (links, share snippets, QR
+# codes) and the tile provider. A change to either needs no restart to show.
+PRINTED_SETTINGS = ("PUBLIC_URL", "TILE_URL", "TILE_ATTRIBUTION")
+
+
 def page(key: Callable[[], tuple], render: Callable[[], str]) -> str:
     """The page ``render()`` makes, from the store when an anonymous reader asked for it
     before under the same ``key()`` (the view's arguments, content language and data
-    version; the page, interface language and host are added here)."""
+    version; the page, interface language, host and the settings pages print are added
+    here)."""
     if not cacheable():
         return render()
-    full_key = (request.endpoint, request.host_url, str(get_locale()), key())
+    config = current_app.config
+    settings = tuple(str(config.get(name, "")) for name in PRINTED_SETTINGS)
+    full_key = (request.endpoint, request.host_url, str(get_locale()), settings, key())
     kept = store().get(full_key)
     if kept is None:
         own = g.pop("csp_nonce", None)
