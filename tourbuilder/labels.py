@@ -49,7 +49,7 @@ DESCRIPTIONS = {
     Role.FACILITATOR: _l("Facilitator: presents tours, including workshop-only tours"),
     TourVisibility.DRAFT: _l("Draft: your team only"),
     TourVisibility.UNLISTED: _l("Unlisted: only people with the link"),
-    TourVisibility.WORKSHOP: _l("Workshop: your team only"),
+    TourVisibility.WORKSHOP: _l("Workshop: your team and the workshops you share it with"),
     TourVisibility.PUBLIC: _l("Public: on the map and the home page, for everyone"),
     SiteVisibility.DRAFT: _l("Draft: your team only"),
     Consent.NOT_YET: _l("Consent not recorded yet"),
