@@ -8,6 +8,8 @@ in the presenter view and on the audience screen.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 from datetime import date
@@ -125,6 +127,14 @@ def test_a_phone_follows_browses_returns_and_reflects(new_page, workshop, live_s
     overlay = audience.locator("#present-reflection")
     overlay.wait_for(state="visible")
     assert "Me recuerda al huerto de mi barrio" in overlay.inner_text()
+
+    # ... and into the workshop's export, under the tour and stop it was sent on
+    exported = presenter.request.get(f"/workshops/{workshop['id']}/reflections.csv?lang=en")
+    assert exported.ok and exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text().lstrip("\ufeff"))))
+    sent = [row for row in rows if "Me recuerda al huerto de mi barrio" in row.values()]
+    assert len(sent) == 1, rows
+    assert "Lina" in sent[0].values() and "5" in sent[0].values()
 
     if os.environ.get("TB_DOC_SHOTS") == "1":
         jump(audience, 1)

@@ -112,6 +112,22 @@ def test_two_teams_share_with_a_workshop_and_an_outsider_presents(
     ]
     assert outsider.locator(".reflections li", has_text="Guides trained here").count() == 1
 
+    # The outsider presents the programme: past Seville's end slide, the clicker moves the
+    # room and the presenter view on to Tunis's tour together.
+    presenter = outsider.context.new_page()
+    presenter.goto(f"/tours/{seville_slug}/present/presenter?workshop={workshop_id}&lang=en")
+    audience = outsider.context.new_page()
+    audience.goto(f"/tours/{seville_slug}/present?workshop={workshop_id}&lang=en")
+    audience.wait_for_function("() => window.tourbuilderPresent && window.tourbuilderPresent.ready")
+    audience.locator("body").click(position={"x": 5, "y": 300})
+    audience.keyboard.press("End")
+    with audience.expect_navigation(), presenter.expect_navigation():
+        audience.keyboard.press("PageDown")
+    assert f"/tours/{tunis_slug}/present?workshop={workshop_id}" in audience.url
+    assert f"/tours/{tunis_slug}/present/presenter?workshop={workshop_id}" in presenter.url
+    presenter.close()
+    audience.close()
+
     # Reorder with the keyboard: focus the first tour's "Move down" and press Enter.
     outsider.get_by_role("button", name="Move down").first.focus()
     with outsider.expect_navigation():
