@@ -59,6 +59,8 @@
     var stop = deck.stop(state.stop);
     text(document.getElementById("presenter-notes"), stop ? stop.notes : "", stop && stop.notes_lang, stop ? data.labels.no_notes : "");
     text(document.getElementById("presenter-prompts"), stop ? stop.prompts : "", stop && stop.prompts_lang, "");
+    // a stop without prompts shows no empty box
+    document.getElementById("presenter-prompts-block").hidden = !(stop && stop.prompts);
     document.querySelector('[data-action="view"]').setAttribute("aria-pressed", state.view === "media" ? "true" : "false");
     document.querySelector('[data-action="black"]').setAttribute("aria-pressed", state.black ? "true" : "false");
     document.getElementById("presenter-status").textContent = state.audience ? "" : data.labels.audience_missing;

@@ -231,6 +231,8 @@ def test_presenter_view_and_audience_window_stay_in_step(new_page, facilitator):
     presenter.get_by_role("button", name="Next", exact=True).click()
     page.wait_for_function("() => window.tourbuilderPresent.stop === 1")
     assert presenter.locator("#presenter-notes").text_content().startswith(notes)
+    prompts = presenter.locator("#presenter-prompts")
+    assert prompts.is_visible() and "Who takes part in the assembly" in prompts.text_content()
     assert "Huerto del Rey Moro" in presenter.locator("#presenter-current").text_content()
     assert "Alameda market" not in presenter.locator("#presenter-current").text_content()
     presenter.wait_for_function("() => window.tourbuilderPresenter.audience === true")
@@ -245,6 +247,7 @@ def test_presenter_view_and_audience_window_stay_in_step(new_page, facilitator):
     presenter.wait_for_function("() => window.tourbuilderPresenter.stop === 2")
     assert "Alameda market" in presenter.locator("#presenter-current").text_content()
     assert "Metropol Parasol" in presenter.locator("#presenter-upcoming").text_content()
+    assert prompts.is_hidden()  # the market's stop has no prompts: no empty box
     # keys in the presenter view (a clicker plugged into the laptop) move the room too
     presenter.bring_to_front()
     presenter.keyboard.press("PageUp")

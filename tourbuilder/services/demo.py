@@ -74,6 +74,12 @@ STOPS = [
             "is tended by a different group and decisions are taken in an open assembly.",
         },
         "notes": {"en": "Ask the room: who decides what is planted? Pause on the assembly photo."},
+        "prompts": {
+            "en": "Who takes part in the assembly, and who does not? "
+            "Is there a shared space like this where you live?",
+            "es": "¿Quién participa en la asamblea y quién no? "
+            "¿Hay un espacio compartido así donde vives?",
+        },
     },
     {
         "name": {"es": "Mercado de la Alameda", "en": "Alameda market"},
@@ -275,6 +281,7 @@ def create_demo() -> Tour:
             title=spec["name"],
             narrative=spec["narrative"],
             presenter_notes=spec["notes"],
+            discussion_prompts=spec.get("prompts", {}),
             zoom=16,
             media_ids=[photo.id, *(item.id for item in extra.get(index, []))],
         )
