@@ -332,7 +332,7 @@ def test_screenshots_for_the_docs(new_page, facilitator):
     )
     presenter.keyboard.type("1")
     presenter.keyboard.press("Enter")  # a stop with presenter notes
-    presenter.get_by_role("button", name="Start").click()
+    presenter.get_by_role("button", name="Start", exact=True).click()
     presenter.wait_for_timeout(1200)
     presenter.screenshot(path=str(DOCS / "presenter-en-1366x768.png"))
 
