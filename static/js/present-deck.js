@@ -179,6 +179,25 @@
     }
   };
 
+  // A workshop's programme: past the end slide (or before the title slide) this window
+  // opens its own page of the next (previous) tour and tells the other window, which does
+  // the same with its page (deck.followTour). False when there is no such tour.
+  function tourPage(which) {
+    return which === "next-tour" ? data.next_tour : which === "previous-tour" ? data.previous_tour : null;
+  }
+  deck.leave = function (which) {
+    var to = tourPage(which);
+    if (!to) return false;
+    deck.send({ type: which });
+    window.location.href = to.url;
+    return true;
+  };
+  deck.followTour = function (message) {
+    var to = tourPage(message.type);
+    if (to) window.location.href = to.url;
+    return Boolean(to);
+  };
+
   // The list of stops with a box each (title slide, presenter view): unticked is hidden.
   deck.buildStopLists = function (onChange) {
     document.querySelectorAll("[data-stop-list] ol").forEach(function (list) {

@@ -254,25 +254,16 @@
     announce();
   }
 
-  // A workshop's programme: this window goes on to the next (or previous) tour, and tells
-  // the presenter view, which goes to its own page of that tour.
-  function leave(which) {
-    var to = which === "next-tour" ? data.next_tour : data.previous_tour;
-    if (!to) return;
-    deck.send({ type: which });
-    window.location.href = to.url;
-  }
-
   function move(action) {
     if (action === "next") {
       if (state.stop === data.stops.length + 1 && data.next_tour) {
-        leave("next-tour");
+        deck.leave("next-tour");
         return;
       }
       change(deck.next(state));
     } else if (action === "prev") {
       if (state.stop === 0 && data.previous_tour) {
-        leave("previous-tour");
+        deck.leave("previous-tour");
         return;
       }
       change(deck.previous(state));
@@ -352,9 +343,8 @@
       // another window leads (a presenter view opened first): take its position quietly
       if (Array.isArray(message.hidden)) deck.setHidden(message.hidden);
       change(message, { quiet: true });
-    } else if (message.type === "next-tour" || message.type === "previous-tour") {
-      var to = message.type === "next-tour" ? data.next_tour : data.previous_tour;
-      if (to) window.location.href = to.url;
+    } else if (deck.followTour(message)) {
+      return;
     } else if (message.type === "show-reflection") {
       reflection.querySelector(".present-reflection-text").textContent = String(message.text || "");
       reflection.querySelector(".present-reflection-name").textContent = String(message.name || "");

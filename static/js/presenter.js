@@ -96,19 +96,9 @@
     return want;
   }
 
-  // A workshop's programme: past the end slide (or before the title slide) both windows go
-  // on to the next (previous) tour, each to its own page of it.
-  function leave(which) {
-    var to = which === "next-tour" ? data.next_tour : data.previous_tour;
-    if (!to) return false;
-    deck.send({ type: which });
-    window.location.href = to.url;
-    return true;
-  }
-
   function act(action) {
-    if (action === "next" && state.stop === data.stops.length + 1 && leave("next-tour")) return;
-    if (action === "prev" && state.stop === 0 && leave("previous-tour")) return;
+    if (action === "next" && state.stop === data.stops.length + 1 && deck.leave("next-tour")) return;
+    if (action === "prev" && state.stop === 0 && deck.leave("previous-tour")) return;
     if (action === "next") go(deck.next(state));
     else if (action === "prev") go(deck.previous(state));
     else if (action === "first") go({ stop: 0, step: 0 });
@@ -157,9 +147,8 @@
       apply(message);
     } else if (message.type === "goto") {
       apply(message); // a second presenter view
-    } else if (message.type === "next-tour" || message.type === "previous-tour") {
-      var to = message.type === "next-tour" ? data.next_tour : data.previous_tour;
-      if (to) window.location.href = to.url;
+    } else if (deck.followTour(message)) {
+      return;
     } else if (message.type === "hello") {
       deck.send({ type: "state", stop: state.stop, step: state.step, view: state.view,
                   black: state.black, hidden: deck.hidden.slice() });

@@ -13,6 +13,7 @@ Services flush; the adapter commits.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import func
@@ -238,12 +239,17 @@ def _order(entry: WorkshopTour):
     return (entry.position, entry.id or 0)
 
 
-def neighbours(workshop: Workshop, tour: Tour) -> tuple[Tour | None, Tour | None]:
-    """The tours before and after ``tour`` in the programme (presentation mode moves on)."""
-    tours = programme(workshop)
-    if tour not in tours:
+def neighbours(
+    workshop: Workshop, tour: Tour, keep: Callable[[Tour], bool] = lambda tour: True
+) -> tuple[Tour | None, Tour | None]:
+    """The tours before and after ``tour`` in the programme, among those ``keep`` accepts
+    (presentation mode moves on). ``tour`` is matched by id: it may be the published view
+    of a programme tour rather than its row."""
+    tours = [entry for entry in programme(workshop) if keep(entry)]
+    ids = [entry.id for entry in tours]
+    if tour.id not in ids:
         return None, None
-    at = tours.index(tour)
+    at = ids.index(tour.id)
     return (tours[at - 1] if at else None), (tours[at + 1] if at + 1 < len(tours) else None)
 
 

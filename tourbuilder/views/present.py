@@ -70,13 +70,9 @@ class Programme:
     endpoint: str
 
     def neighbours(self, tour: Tour) -> tuple[dict | None, dict | None]:
-        shown = [t for t in workshops.programme(self.workshop) if t.can_present(current_user)]
-        ids = [t.id for t in shown]
-        if tour.id not in ids:
-            return None, None
-        at = ids.index(tour.id)
-        before = shown[at - 1] if at else None
-        after = shown[at + 1] if at + 1 < len(shown) else None
+        before, after = workshops.neighbours(
+            self.workshop, tour, lambda entry: entry.can_present(current_user)
+        )
         return self.link(before), self.link(after)
 
     def link(self, tour: Tour | None) -> dict | None:
