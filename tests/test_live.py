@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
 
 import pytest
-import redis
 
 from tourbuilder import live
 
-REDIS_URL = os.environ.get("TOURBUILDER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_problem():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        return str(exc)
-    return None
-
-
-REDIS_PROBLEM = _redis_problem()
-if os.environ.get("TOURBUILDER_REQUIRE_REDIS") == "1" and REDIS_PROBLEM:
-    raise RuntimeError(f"TOURBUILDER_REQUIRE_REDIS=1 but Redis is unreachable: {REDIS_PROBLEM}")
+from .test_jobs import REDIS_PROBLEM  # one probe (and TOURBUILDER_REQUIRE_REDIS) for all
+from .test_jobs import REDIS_URL
 
 
 def make_store(kind: str, idle_seconds: float = 3600) -> live.LiveStore:
