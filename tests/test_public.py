@@ -109,6 +109,37 @@ def test_home_lists_only_public_tours_and_sites(client, make):
     assert [f["properties"]["name"] for f in layer["features"]] == ["Shown site"]
 
 
+OVERVIEW = re.compile(r'<script type="application/json" id="home-overview">(.*?)</script>', re.S)
+
+
+def overview(html: str) -> dict:
+    (payload,) = OVERVIEW.findall(html)
+    return json.loads(payload)
+
+
+def test_home_carries_its_first_view_of_public_sites_only(client, make):
+    team = make.team()
+    shown = make.site(team, name={"en": HOSTILE}, visibility=SiteVisibility.PUBLIC)
+    make.site(team, name={"en": "Draft site"}, visibility=SiteVisibility.DRAFT)
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert "Draft site" not in html
+    assert "<script>alert(2)" not in html  # the name cannot end the JSON's element
+    first = overview(html)
+    where = [round(shown.lat, 5), round(shown.lon, 5)]  # as exact as the layer
+    assert first["bounds"] == [where, where]
+    (view,) = first["views"].values()
+    assert view["points"] == [[round(shown.lat, 4), round(shown.lon, 4), shown.id, HOSTILE]]
+
+    # a site published later is in the next page's view
+    second = make.site(team, name={"en": "Later"}, visibility=SiteVisibility.PUBLIC)
+    views = overview(client.get("/?lang=en").get_data(as_text=True))["views"]
+    assert {p[2] for v in views.values() for p in v["points"]} == {shown.id, second.id}
+
+    # with filters in the URL the view would be wrong: only where to open
+    filtered = overview(client.get("/?lang=en&country=TN").get_data(as_text=True))
+    assert set(filtered) == {"bounds"}
+
+
 def test_only_unlisted_tours_ask_not_to_be_indexed(client, make):
     team = make.team()
     public = make.tour(team, visibility=TourVisibility.PUBLIC)

@@ -1,18 +1,29 @@
 /* The map of every project: public sites clustered in the browser, filters and search.
  *
  * The page's map data (kind "cluster", read from <script class="tb-map-data">) names the
- * GeoJSON layer, the search endpoint and the popup card URL. The layer is fetched once,
- * indexed with supercluster, and only the clusters and points of the current view become
- * Leaflet markers; a popup's content (thumbnail, team, country, tours) is fetched when it
- * opens. Filters and the search box narrow the points without reloading and are kept in the
- * URL. People's text reaches the page through textContent only (docs/frontend.md).
+ * GeoJSON layer, the search endpoint and the popup card URL. The page also carries an
+ * overview (<script id="home-overview">, services/map_overview.py): the sites' bounds,
+ * where the map opens, and the opening view's groups, drawn at once. Meanwhile a Web
+ * Worker started in <head> (home-map-index.js, home-map-worker.js) downloads, parses,
+ * filters and indexes the layer with supercluster; only the clusters and points of the
+ * current view come back to become Leaflet markers, from the first move of the map on
+ * (or at once, with filters in the URL). A popup's
+ * content (thumbnail, team, country, tours) is fetched when it opens. Filters and the
+ * search box narrow the points without reloading and are kept in the URL. People's text
+ * reaches the page through textContent only (docs/frontend.md).
  */
 (function () {
   "use strict";
 
   var MAP_NAME = /^map_[0-9a-f]+$/;
+
+  // Only links to our own pages: a path, never "//host" or "javascript:".
+  function localPath(url) {
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : "";
+  }
+
   var script = document.querySelector("script.tb-map-data");
-  if (!script || !window.Supercluster) return;
+  if (!script || !window.Worker) return;
   var data;
   try {
     data = JSON.parse(script.textContent);
@@ -22,19 +33,25 @@
   if (data.kind !== "cluster" || !MAP_NAME.test(data.map || "")) return;
   var map = window[data.map];
   if (!(map instanceof L.Map)) return;
+  var overview = {};
+  try {
+    overview = JSON.parse(document.getElementById("home-overview").textContent) || {};
+  } catch (err) {
+    overview = {};
+  }
 
   var labels = data.labels || {};
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
   var form = document.getElementById("map-filters");
   var count = document.getElementById("map-count");
   var FILTERS = ["country", "team", "theme", "language"];
   var state = {
-    ready: false,
-    features: [],
-    teams: {},
+    ready: false, // the map shows the projects and answers the reader
+    loaded: false, // the layer is indexed: filters and search answer
+    preview: false, // the markers drawn are the overview's, not the index's
     shown: 0,
     matches: null, // ids found by the search box, or null when it is empty
     open: null, // the point marker whose popup is open
-    index: null,
     layer: L.layerGroup().addTo(map),
     timing: {},
   };
@@ -59,12 +76,7 @@
   }
 
   function format(pattern, num) {
-    return (pattern || "%(num)s").replace("%(num)s", num.toLocaleString(document.documentElement.lang));
-  }
-
-  // Only links to our own pages: a path, never "//host" or "javascript:".
-  function localPath(url) {
-    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : "";
+    return (pattern || "%(num)s").replace("%(num)s", numbers.format(num));
   }
 
   function chosen() {
@@ -75,22 +87,12 @@
     return values;
   }
 
-  function keep(feature, values) {
-    var p = feature.properties;
-    if (values.team && String(p.team) !== values.team) return false;
-    if (values.country && (state.teams[p.team] || {}).country !== values.country) return false;
-    if (values.theme && (p.themes || []).indexOf(values.theme) < 0) return false;
-    if (values.language && (p.languages || []).indexOf(values.language) < 0) return false;
-    if (state.matches && !state.matches.has(feature.id)) return false;
-    return true;
-  }
-
   function clusterIcon(size) {
     var scale = size < 10 ? "s" : size < 100 ? "m" : size < 1000 ? "l" : "xl";
     var dim = { s: 34, m: 40, l: 48, xl: 56 }[scale];
     return L.divIcon({
       className: "tb-cluster tb-cluster-" + scale,
-      html: el("span", "tb-cluster-count", size.toLocaleString(document.documentElement.lang)),
+      html: el("span", "tb-cluster-count", numbers.format(size)),
       iconSize: [dim, dim],
       iconAnchor: [dim / 2, dim / 2],
     });
@@ -194,31 +196,24 @@
     return marker;
   }
 
+  // A group of the index ({expansion_zoom}) opens at the zoom where it splits; one of the
+  // overview ({bounds}) by fitting the map to its sites.
   function clusterMarker(cluster) {
     var ll = [cluster.geometry.coordinates[1], cluster.geometry.coordinates[0]];
-    var size = cluster.properties.point_count;
-    var title = format(labels.cluster, size);
-    var marker = L.marker(ll, { icon: clusterIcon(size), title: title, alt: title, keyboard: true });
+    var props = cluster.properties;
+    var title = format(labels.cluster, props.point_count);
+    var marker = L.marker(ll, { icon: clusterIcon(props.point_count), title: title, alt: title, keyboard: true });
     marker.on("click", function () {
-      var zoom = Math.min(state.index.getClusterExpansionZoom(cluster.id), map.getMaxZoom());
-      map.flyTo(ll, zoom, { duration: 0.5 });
+      if (props.bounds) {
+        map.flyToBounds(props.bounds, { padding: [30, 30], duration: 0.5 });
+      } else {
+        map.flyTo(ll, Math.min(props.expansion_zoom, map.getMaxZoom()), { duration: 0.5 });
+      }
     });
     return marker;
   }
 
-  function render() {
-    if (!state.index) return;
-    var b = map.getBounds();
-    var west = b.getWest();
-    var east = b.getEast();
-    if (east - west >= 360) {
-      west = -180;
-      east = 180;
-    }
-    var items = state.index.getClusters(
-      [Math.max(west, -180), Math.max(b.getSouth(), -85), Math.min(east, 180), Math.min(b.getNorth(), 85)],
-      Math.round(map.getZoom())
-    );
+  function draw(items) {
     // The point whose popup is open keeps its marker: the map moving to show the popup
     // (or the reader panning) must not close it.
     var open = state.open;
@@ -238,25 +233,86 @@
     state.rendered = items.length;
   }
 
-  function apply() {
-    var values = chosen();
-    var kept = state.features.filter(function (f) {
-      return keep(f, values);
+  // The overview's groups for the opening zoom, as the index's items; false if it has none.
+  function drawPreview() {
+    var view = (overview.views || {})[String(map.getZoom())];
+    if (!view) return false;
+    var shown = 0;
+    var items = view.clusters.map(function (c) {
+      shown += c[2];
+      return {
+        geometry: { coordinates: [c[1], c[0]] },
+        properties: { cluster: true, point_count: c[2], bounds: [[c[3], c[4]], [c[5], c[6]]] },
+      };
     });
-    state.index = new window.Supercluster({ radius: 60, maxZoom: 14, minPoints: 3 });
-    state.index.load(kept);
-    state.shown = kept.length;
-    if (count) count.textContent = format(labels.shown, kept.length);
-    render();
-    if (form) {
-      var params = new URLSearchParams(window.location.search);
-      Object.keys(values).forEach(function (name) {
-        if (values[name]) params.set(name, values[name]);
-        else params.delete(name);
-      });
-      var query = params.toString();
-      history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    view.points.forEach(function (p) {
+      shown += 1;
+      items.push({ id: p[2], geometry: { coordinates: [p[1], p[0]] }, properties: { name: p[3] } });
+    });
+    draw(items);
+    state.preview = true;
+    state.shown = shown;
+    return true;
+  }
+
+  // The index (home-map-index.js, started in <head>), once it has started.
+  var index = new Promise(function (resolve) {
+    if (window.tourbuilderHomeIndex) resolve(window.tourbuilderHomeIndex);
+    else document.addEventListener("tourbuilder:home-index", function () { resolve(window.tourbuilderHomeIndex); });
+  });
+
+  function ask(op, message) {
+    return index.then(function (worker) {
+      return worker.ask(op, message);
+    });
+  }
+
+  var renderSeq = 0;
+
+  function render() {
+    if (!state.loaded) return Promise.resolve(); // the overview stays until the index is made
+    var seq = ++renderSeq;
+    var b = map.getBounds();
+    var west = b.getWest();
+    var east = b.getEast();
+    if (east - west >= 360) {
+      west = -180;
+      east = 180;
     }
+    var bbox = [Math.max(west, -180), Math.max(b.getSouth(), -85), Math.min(east, 180), Math.min(b.getNorth(), 85)];
+    return ask("clusters", { bbox: bbox, zoom: Math.round(map.getZoom()) }).then(function (reply) {
+      if (seq !== renderSeq || !reply.items) return; // the map has moved on
+      state.preview = false;
+      draw(reply.items);
+    });
+  }
+
+  function keepInUrl(values) {
+    if (!form) return;
+    var params = new URLSearchParams(window.location.search);
+    Object.keys(values).forEach(function (name) {
+      if (values[name]) params.set(name, values[name]);
+      else params.delete(name);
+    });
+    var query = params.toString();
+    history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+  }
+
+  // The index made again from the filters and search; drawn unless ``keepPreview`` (the
+  // overview is on the map and nothing has changed since).
+  function apply(keepPreview) {
+    var values = chosen();
+    var matches = state.matches ? Array.from(state.matches) : null;
+    return loaded
+      .then(function () {
+        return ask("filter", { values: values, matches: matches });
+      })
+      .then(function (reply) {
+        state.shown = reply.shown;
+        if (count) count.textContent = format(labels.shown, reply.shown);
+        keepInUrl(values);
+        return keepPreview === true ? null : render();
+      });
   }
 
   var searchTimer = null;
@@ -267,17 +323,16 @@
     var seq = ++searchSeq;
     if (!q) {
       state.matches = null;
-      apply();
-      return;
+      return apply();
     }
-    fetch(data.search + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+    return fetch(data.search + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
       .then(function (r) {
         return r.ok ? r.json() : { ids: [] };
       })
       .then(function (found) {
-        if (seq !== searchSeq) return; // a later search has been typed
+        if (seq !== searchSeq) return null; // a later search has been typed
         state.matches = new Set(found.ids || []);
-        apply();
+        return apply();
       });
   }
 
@@ -298,40 +353,47 @@
     });
   }
 
-  // map.js has translated and mirrored the map's controls
-  map.on("moveend", render);
+  var moved = false;
+  map.on("moveend", function () {
+    moved = true;
+    render();
+  });
   window.addEventListener("resize", function () {
     map.invalidateSize();
   });
 
-  state.timing.fetchStart = performance.now();
-  // The page preloads the layer (<link rel="preload">): same URL, same credentials mode.
-  fetch(data.layer, { credentials: "same-origin" })
-    .then(function (r) {
-      if (!r.ok) throw new Error(r.status);
-      return r.json();
+  function isReady() {
+    state.timing.ready = performance.now();
+    state.ready = true;
+    document.documentElement.dataset.homeMap = "ready";
+  }
+
+  // Open where the projects are, however few or far apart; with no filter in the URL, show
+  // the overview's groups at once.
+  if (overview.bounds) {
+    map.fitBounds(overview.bounds, { padding: [30, 30], maxZoom: 13, animate: false });
+  }
+  moved = false;
+  var filtered = Object.values(chosen()).some(Boolean);
+  if (!filtered && drawPreview()) isReady();
+
+  var loaded = index
+    .then(function (worker) {
+      return worker.loaded;
     })
-    .then(function (collection) {
-      state.timing.fetched = performance.now();
-      state.features = collection.features || [];
-      state.teams = collection.teams || {};
-      if (state.features.length) {
-        // Open on the projects there are, however few or far apart.
-        var bounds = L.latLngBounds(
-          state.features.map(function (f) {
-            return [f.geometry.coordinates[1], f.geometry.coordinates[0]];
-          })
-        );
-        map.fitBounds(bounds, { padding: [30, 30], maxZoom: 13, animate: false });
-      }
-      if (chosen().q) {
-        search();
-      } else {
-        apply();
-      }
-      state.timing.ready = performance.now();
-      state.ready = true;
-      document.documentElement.dataset.homeMap = "ready";
+    .then(function () {
+      state.timing.loaded = performance.now();
+      state.loaded = true;
+    });
+
+  (chosen().q ? search() : apply(state.preview && !moved))
+    .then(function () {
+      state.timing.indexed = performance.now();
+      if (state.preview && moved) return render();
+      return null;
+    })
+    .then(function () {
+      if (!state.ready) isReady();
     })
     .catch(function () {
       if (count) count.textContent = labels.failed;

@@ -48,7 +48,7 @@ PAGES = {
 def settle(page, name: str) -> None:
     """Wait for what the scripts draw: the map's markers, the home map's clusters."""
     if name == "home":
-        page.wait_for_function("() => window.tourbuilderHome && window.tourbuilderHome.ready")
+        page.wait_for_function("() => window.tourbuilderHome && window.tourbuilderHome.loaded")
     if name in ("home", "tour", "site"):
         page.wait_for_selector(".leaflet-marker-icon")
     page.wait_for_load_state("networkidle")

@@ -92,9 +92,44 @@ def test_draft_sites_are_never_on_the_map(new_page, live_server, many_sites):
         page.wait_for_function("() => window.tourbuilderHome.matches !== null")
         ids = page.evaluate("() => [...window.tourbuilderHome.matches]")
         assert hidden not in ids
-        features = page.evaluate("() => window.tourbuilderHome.features.map(f => f.id)")
-        assert hidden not in features
+        # nor in the layer the page's worker indexes
+        layer = page.evaluate(
+            "() => fetch(document.querySelector('link[rel=preload]').href).then(r => r.json())"
+        )
+        assert hidden not in [f["id"] for f in layer["features"]]
     finally:
         with live_server.app.app_context():
             db.session.get(Site, hidden).visibility = "public"
             db.session.commit()
+
+
+def test_the_projects_show_before_the_layer_has_downloaded(new_page, many_sites):
+    """On a slow connection the page's overview puts the projects on the map while the
+    layer is still on its way; once it arrives, the filters answer."""
+    page = new_page()
+    held = []
+    page.route("**/api/v1/sites.geojson*", lambda route: held.append(route))  # held back
+    page.goto("/?lang=en")
+    total = ready(page)
+    assert total >= SYNTHETIC + 6
+    assert held, "the layer was not asked for"
+    assert page.evaluate("() => window.tourbuilderHome.loaded") is False
+    counts = [int(t.replace(",", "")) for t in page.locator(".tb-cluster-count").all_inner_texts()]
+    assert counts
+    assert sum(counts) + page.locator(".tb-pin").count() == total
+
+    # a group of the overview already opens towards its sites
+    zoom = page.evaluate("() => Object.values(window.tourbuilderMaps)[0].map.getZoom()")
+    page.locator(".tb-cluster").first.click()
+    page.wait_for_function(
+        "z => Object.values(window.tourbuilderMaps)[0].map.getZoom() > z", arg=zoom
+    )
+
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => window.tourbuilderHome.loaded")
+    page.select_option("#filter-country", "TN")
+    page.wait_for_function("n => window.tourbuilderHome.shown === n", arg=SYNTHETIC // 6)
+    # the map now draws the index's groups: only Tunisia's sites remain
+    counts = [int(t.replace(",", "")) for t in page.locator(".tb-cluster-count").all_inner_texts()]
+    assert sum(counts) + page.locator(".tb-pin").count() <= SYNTHETIC // 6

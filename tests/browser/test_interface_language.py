@@ -192,11 +192,12 @@ def test_public_pages_speak_the_readers_language(new_page, places, lang, how):
     english = []
 
     open_page(page, "/", lang, how)
-    page.wait_for_function("() => window.tourbuilderHome && window.tourbuilderHome.ready")
+    page.wait_for_function("() => window.tourbuilderHome && window.tourbuilderHome.loaded")
     english += english_on(page, "home")
     page.locator(".tb-pin").first.click()
     page.locator(".leaflet-popup .tb-popup-link").wait_for()
     english += english_on(page, "home, a project's popup")
+    page.locator(".leaflet-popup-close-button").click()
     page.locator(".tb-cluster, .tb-pin").last.hover()
     english += english_on(page, "home, a tooltip")
 

@@ -9,7 +9,9 @@ changes (:func:`data_version`), so a page view costs a dictionary lookup:
   feature carries the team's id, not its name and country again;
 - :func:`search` matches words against every language of the sites' names and
   descriptions, ignoring case and accents ("espana" finds "España");
-- :func:`card` is what a popup shows of one site, built when the popup opens.
+- :func:`card` is what a popup shows of one site, built when the popup opens;
+- the layer's ``overview`` is the map's first view, which the home page carries so the
+  projects show before the layer has downloaded (:mod:`.map_overview`).
 
 Approximate sites are rounded here as everywhere the public sees them.
 """
@@ -32,6 +34,7 @@ from ..models import Site
 from ..models import SiteVisibility
 from ..models import Team
 from ..models.sites import APPROXIMATE_DECIMALS
+from . import map_overview
 
 # Exact public positions are sent to about a metre: more digits cost bytes, not precision.
 EXACT_DECIMALS = 5
@@ -47,6 +50,7 @@ class Layer:
     etag: str
     count: int
     facets: dict  # countries, teams (id -> name), themes, languages: the filters' choices
+    overview: dict  # the map's first view, drawn before the layer arrives (map_overview)
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,13 @@ def layer(lang: str | None) -> Layer:
     body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
     packed = gzip.compress(body, compresslevel=6, mtime=0)
-    built = Layer(body, packed, etag, len(features), facets)
+    first_view = map_overview.overview(
+        [
+            (*reversed(f["geometry"]["coordinates"]), f["id"], f["properties"]["name"])
+            for f in features
+        ]
+    )
+    built = Layer(body, packed, etag, len(features), facets, first_view)
     return _remember(_layers, key, built)
 
 

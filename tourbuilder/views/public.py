@@ -238,6 +238,10 @@ def home_page(chosen: dict) -> str:
         facets=layer.facets,
         chosen=chosen,
         layer_url=layer_url,
+        # the opening view drawn before the layer arrives; with filters, only where to open
+        overview=maps.json_for_script(
+            {k: v for k, v in layer.overview.items() if k == "bounds" or not any(chosen.values())}
+        ),
     )
 
 
