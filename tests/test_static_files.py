@@ -74,3 +74,28 @@ def test_text_is_sent_compressed_as_the_browser_accepts(client, make):
     layer = client.get("/api/v1/sites.geojson", headers={"Accept-Encoding": "br, gzip"})
     assert layer.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(layer.get_data()).startswith(b"{")
+
+
+def test_versioned_files_are_compressed_once_and_nothing_else_is_kept(app, client, make):
+    from tourbuilder.static_files import compress
+
+    tour = make.tour(make.team())
+    html = client.get(f"/tours/{tour.slug}").get_data(as_text=True)
+    url = next(u for u, name, _v in STATIC_URL.findall(html) if name.endswith("leaflet.js"))
+    script = (STATIC / "vendor/leaflet/dist/leaflet.js").read_bytes()
+    first = client.get(url, headers={"Accept-Encoding": "br"})
+    again = client.get(url, headers={"Accept-Encoding": "br"})
+    assert first.headers["Content-Encoding"] == again.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(first.get_data()) == brotli.decompress(again.get_data()) == script
+    assert int(again.headers["Content-Length"]) == len(again.get_data())
+    # each encoding its own copy, and its own ETag
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert gzip.decompress(zipped.get_data()) == script
+    assert zipped.headers["ETag"] != first.headers["ETag"]
+
+    # pages, API answers and unversioned URLs are compressed afresh: never kept
+    client.get(f"/tours/{tour.slug}", headers={"Accept-Encoding": "br"})
+    client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "br"})
+    client.get("/static/css/app.css", headers={"Accept-Encoding": "br"})
+    kept = list(compress.cache._kept)
+    assert kept and all(";static:/static/" in key and "?v=" in key for key in kept)

@@ -15,8 +15,13 @@ responses.
   considered: it serves pre-compressed static files very cheaply, but as WSGI middleware
   outside Flask (no security headers, no compression of pages and JSON) and it needs a
   build step to write the compressed copies. Answers that are already compressed (the map
-  layer, ``/api/v1/sites.geojson``, sends its own gzip) are left alone. Static files are
-  streamed, so they are compressed as they are sent (zstd, brotli or deflate).
+  layer, ``/api/v1/sites.geojson``, sends its own gzip) are left alone.
+- **Compressed once.** A static file asked for by its current version never changes under
+  that URL, so it is read whole and Flask-Compress keeps its compressed bytes in its cache
+  (:class:`VersionedStaticCache`), one copy per encoding: a page's first visit costs the
+  server a dictionary lookup per file, not a compression. Other static URLs are streamed
+  and compressed as they are sent (zstd, brotli or deflate); pages and API answers are
+  never cached.
 """
 
 from __future__ import annotations
@@ -47,6 +52,39 @@ COMPRESSED_TYPES = [
 _versions: dict[str, tuple[int, str]] = {}
 _lock = threading.Lock()
 compress = Compress()
+# Files up to this size are compressed once and kept (Leaflet's script is 147 KB).
+KEEP_UP_TO = 2 * 1024 * 1024
+
+
+class VersionedStaticCache:
+    """Flask-Compress's cache backend, keeping only versioned static files: their key is
+    ``static:<path>?v=<version>`` (:func:`cache_key`); any other answer's key is empty and
+    never kept, so pages and API answers are compressed afresh every time."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self._kept.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if key.partition(";")[2].startswith("static:"):
+            with _lock:
+                self._kept[key] = value
+
+
+def _versioned(folder: str) -> bool:
+    """Whether this request is for a static file by its current version."""
+    return (
+        request.endpoint == "static"
+        and bool(request.args.get("v"))
+        and request.args.get("v") == file_version(folder, request.view_args["filename"])
+    )
+
+
+def cache_key(req) -> str:
+    """Flask-Compress's cache key: a versioned static file's URL, else empty (not kept)."""
+    return f"static:{req.full_path}" if getattr(req, "_tb_versioned", False) else ""
 
 
 def file_version(folder: str, filename: str) -> str | None:
@@ -71,6 +109,8 @@ def file_version(folder: str, filename: str) -> str | None:
 
 def init_app(app) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", VersionedStaticCache)
+    app.config.setdefault("COMPRESS_CACHE_KEY", cache_key)
     compress.init_app(app)
     folder = app.static_folder
 
@@ -81,13 +121,14 @@ def init_app(app) -> None:
             if version:
                 values["v"] = version
 
+    # Registered after Flask-Compress, so it runs before it (Flask runs them in reverse).
     @app.after_request
     def cache_versioned(response):
-        if (
-            request.endpoint == "static"
-            and response.status_code == 200
-            and request.args.get("v")
-            and request.args.get("v") == file_version(folder, request.view_args["filename"])
-        ):
+        if response.status_code == 200 and _versioned(folder):
             response.headers["Cache-Control"] = IMMUTABLE
+            if (response.content_length or 0) <= KEEP_UP_TO:
+                # read whole, so Flask-Compress compresses it once and keeps it
+                request._tb_versioned = True
+                response.direct_passthrough = False
+                response.get_data()
         return response
