@@ -15,10 +15,10 @@ and loads four pages in headless Chromium, each in a fresh browser context (empt
 
 The folium pages use the same 10,000 positions and the vendored Leaflet files (no CDN).
 "Interactive" is the first animation frame after the map has its markers: for our page when
-``window.tourbuilderHome.ready`` is set (the projects are on the map and it answers the
-reader), for the folium pages after ``DOMContentLoaded`` (their markers are added by the
+home-map.js says ``tourbuilder:home-ready`` (the projects are on the map and it answers
+the reader), for the folium pages after ``DOMContentLoaded`` (their markers are added by the
 page's own script before it; the ``load`` event would also wait for the tiles). For ours,
-"indexed" is when the worker has indexed the whole layer (``tourbuilderHome.loaded``: the
+"indexed" is when the worker has indexed the whole layer (``tourbuilder:home-loaded``: the
 filters and search answer). Each page is loaded ``--runs`` times; the median is reported
 with the HTML size, the server time to build the page and, for ours, the GeoJSON's
 gzipped size per site.
@@ -59,14 +59,10 @@ MARK_SCRIPT = """
 (() => {
   const done = () => requestAnimationFrame(() => { window.__interactive = performance.now(); });
   if (location.pathname === "/") {
-    const poll = setInterval(() => {
-      const home = window.tourbuilderHome;
-      if (home && home.ready && window.__interactive === undefined && !poll.done) {
-        poll.done = true;
-        done();
-      }
-      if (home && home.loaded) { clearInterval(poll); window.__indexed = performance.now(); }
-    }, 2);
+    document.addEventListener("tourbuilder:home-ready", done);
+    document.addEventListener("tourbuilder:home-loaded", () => {
+      window.__indexed = performance.now();
+    });
   } else {
     document.addEventListener("DOMContentLoaded", () => {
       done();

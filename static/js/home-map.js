@@ -366,6 +366,7 @@
     state.timing.ready = performance.now();
     state.ready = true;
     document.documentElement.dataset.homeMap = "ready";
+    document.dispatchEvent(new Event("tourbuilder:home-ready"));
   }
 
   // Open where the projects are, however few or far apart; with no filter in the URL, show
@@ -384,6 +385,7 @@
     .then(function () {
       state.timing.loaded = performance.now();
       state.loaded = true;
+      document.dispatchEvent(new Event("tourbuilder:home-loaded"));
     });
 
   (chosen().q ? search() : apply(state.preview && !moved))
