@@ -135,6 +135,14 @@ def test_home_carries_its_first_view_of_public_sites_only(client, make):
     views = overview(client.get("/?lang=en").get_data(as_text=True))["views"]
     assert {p[2] for v in views.values() for p in v["points"]} == {shown.id, second.id}
 
+    # sites close together are a group, its count written for the page's language
+    for n in range(3):
+        make.site(team, name={"en": f"Close {n}"}, visibility=SiteVisibility.PUBLIC,
+                  lat=40.0 + n / 10000, lon=20.0)  # fmt: skip
+    views = overview(client.get("/?lang=en").get_data(as_text=True))["views"]
+    groups = [c for v in views.values() for c in v["clusters"] if c[2] == 3]
+    assert groups and all(c[7] == "3" for c in groups)
+
     # with filters in the URL the view would be wrong: only where to open
     filtered = overview(client.get("/?lang=en&country=TN").get_data(as_text=True))
     assert set(filtered) == {"bounds"}

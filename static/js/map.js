@@ -157,13 +157,18 @@
   // credits at the end.
   function localiseControls(map, labels) {
     if (map.zoomControl) {
-      var position = rtl ? "topright" : map.zoomControl.getPosition();
-      map.removeControl(map.zoomControl);
-      map.zoomControl = L.control.zoom({
-        position: position,
-        zoomInTitle: labels.zoomIn || "+",
-        zoomOutTitle: labels.zoomOut || "\u2212",
-      }).addTo(map);
+      var buttons = map.zoomControl.getContainer();
+      [
+        [".leaflet-control-zoom-in", labels.zoomIn],
+        [".leaflet-control-zoom-out", labels.zoomOut],
+      ].forEach(function (pair) {
+        var button = buttons.querySelector(pair[0]);
+        if (button && pair[1]) {
+          button.title = pair[1];
+          button.setAttribute("aria-label", pair[1]);
+        }
+      });
+      if (rtl) map.zoomControl.setPosition("topright");
     }
     if (map.attributionControl) {
       // a constant, not people's text; no English title

@@ -10,7 +10,9 @@ the projects are on the map as soon as Leaflet is:
   phone's to a projector's size), the sites grouped as supercluster groups them (the
   sites within its radius of each other), as ``clusters`` ``[lat, lon, count, south,
   west, north, east]`` (a click fits the map to the group's bounds) and the sites of
-  smaller groups as ``points`` ``[lat, lon, id, name]``.
+  smaller groups as ``points`` ``[lat, lon, id, name]``. The home page adds each group's
+  count as the reader's language writes it (views/public.py), so the browser formats no
+  number before the map is up.
 
 It is a preview: once the layer is indexed, the next move of the map draws supercluster's
 clusters. Its size grows with the map's area in pixels (there is at most one group per

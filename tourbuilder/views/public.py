@@ -14,6 +14,7 @@ from flask import g
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -238,11 +239,24 @@ def home_page(chosen: dict) -> str:
         facets=layer.facets,
         chosen=chosen,
         layer_url=layer_url,
-        # the opening view drawn before the layer arrives; with filters, only where to open
-        overview=maps.json_for_script(
-            {k: v for k, v in layer.overview.items() if k == "bounds" or not any(chosen.values())}
-        ),
+        overview=maps.json_for_script(home_overview(layer.overview, any(chosen.values()))),
     )
+
+
+def home_overview(overview: dict, filtered: bool) -> dict:
+    """The map's opening view (services/map_overview.py), each group's count also written
+    as the reader's language writes numbers, so the page draws it without formatting any;
+    with filters, only where to open (the view would show what they leave out)."""
+    if filtered or not overview:
+        return {k: v for k, v in overview.items() if k == "bounds"}
+    views = {
+        zoom: {
+            "clusters": [[*group, format_number(group[2])] for group in view["clusters"]],
+            "points": view["points"],
+        }
+        for zoom, view in overview["views"].items()
+    }
+    return {"bounds": overview["bounds"], "views": views}
 
 
 @bp.route("/tours/<slug>")
