@@ -84,6 +84,8 @@ DEFAULTS = {
     "LOGIN_RATE_LIMIT_PER_ADDRESS": "60 per 15 minutes",
     "INVITATION_RATE_LIMIT": "10 per 15 minutes",
     "PASSWORD_CHANGE_RATE_LIMIT": "10 per 15 minutes",
+    # follow-along codes that find no session, per client address (views/live.py)
+    "LIVE_CODE_RATE_LIMIT": "60 per minute;300 per hour",
     # Workshop reflections sent from phones, per client per workshop (services/reflections.py).
     "REFLECTION_RATE_LIMIT": "5 per minute",
     # Reverse proxies in front that set X-Forwarded-For: the client address is read from it.

@@ -7,13 +7,18 @@ sign-in              the email typed    wrong passwords       ``LOGIN_RATE_LIMIT
 sign-in, invitation  client address     every attempt         ``LOGIN_RATE_LIMIT_PER_ADDRESS``
 invitation           invitation link    every attempt         ``INVITATION_RATE_LIMIT``
 password change      account            every attempt         ``PASSWORD_CHANGE_RATE_LIMIT``
+follow-along code    client address     codes that find none  ``LIVE_CODE_RATE_LIMIT``
 ===================  =================  ====================  ===============================
 
 Only wrong passwords count per account, so a person who signs in often is never held back,
 and unknown emails count like known ones, so a refusal tells nothing about who has an
 account. A failure is only known once answered, so parallel guesses at one account can
 pass that limit by their number; the per-address limit counts every attempt as it arrives
-and bounds them. Limits are read from the settings on each request (``"10 per 15
+and bounds them. A follow-along code (views/live.py) opens a tour, workshop-only ones too,
+to whoever holds it: codes that find no session count per address, in one count for the
+join form, the phone page, its stream, its QR code and reflections, so codes cannot be
+guessed; a right code never counts, and the limit is generous because a workshop room
+often reaches the app from one address. Limits are read from the settings on each request (``"10 per 15
 minutes"``, several joined by ``;``). Counts live in Redis when ``REDIS_URL`` is set
 (every process shares them), else in each process's memory; each app gets fresh counts.
 
@@ -62,6 +67,10 @@ def wrong_password(response) -> bool:
     return response.status_code == 401
 
 
+def no_such_code(response) -> bool:
+    return response.status_code == 404
+
+
 sign_in_per_account = limiter.limit(
     setting("LOGIN_RATE_LIMIT_PER_ACCOUNT"),
     key_func=email_typed,
@@ -80,6 +89,12 @@ invitation = limiter.limit(
 )
 password_change = limiter.limit(
     setting("PASSWORD_CHANGE_RATE_LIMIT"), key_func=signed_in_account, methods=["POST"]
+)
+live_code = limiter.shared_limit(
+    setting("LIVE_CODE_RATE_LIMIT"),
+    scope="live-code",
+    key_func=get_remote_address,
+    deduct_when=no_such_code,
 )
 
 

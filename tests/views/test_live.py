@@ -112,6 +112,27 @@ def test_joining_by_code(app, client, auth, room):
     assert phone.get("/live/ACDEFG").status_code == 404
 
 
+def test_guessing_codes_is_throttled_but_the_right_code_never_counts(app, client, auth, room):
+    app.config["LIVE_CODE_RATE_LIMIT"] = "4 per minute"
+    _team, facilitator, tour = room
+    code = start(client, auth, facilitator, tour).json["code"]
+    phone = app.test_client()
+    for _ in range(6):  # the room following: never counted
+        assert phone.get(f"/live/{code}").status_code == 200
+    # wrong codes by every door count together, per address
+    assert phone.get("/live?code=XXXXXX").status_code == 404
+    assert phone.get("/live/ACDEFG").status_code == 404
+    assert phone.get("/live/ACDEFG/events").status_code == 404
+    assert phone.post("/live/ACDEFG/reflections", json={"stop": 1}).status_code == 404
+    refused = phone.get("/live?code=YYYYYY")
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
+    assert "Too many attempts" in refused.get_data(as_text=True)
+    assert phone.get(f"/live/{code}").status_code == 429  # until the minute has passed
+    # another address is not held back
+    other = app.test_client()
+    assert other.get(f"/live/{code}", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+
+
 def test_an_ended_session_is_gone(app, client, auth, room):
     _team, facilitator, tour = room
     code = start(client, auth, facilitator, tour).json["code"]

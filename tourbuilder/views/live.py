@@ -4,7 +4,8 @@ reflection, and the room's QR code.
 ``/live/<code>`` is public for anyone with the code while the session lives: it shows the
 published version of the tour the presenter shows (services/follow_along.py). The phone
 keeps the codes it opened in its session cookie, so the media of that tour are served to
-it (views/media.py) even when the tour is workshop-only.
+it (views/media.py) even when the tour is workshop-only. Codes that find no session are
+counted per client address (``LIVE_CODE_RATE_LIMIT``, throttle.py): guessing gets 429.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from flask_login import current_user
 
 from .. import qr
 from .. import room
+from .. import throttle
 from ..extensions import db
 from ..i18n import content_language
 from ..live import get_store
@@ -65,6 +67,7 @@ def room_url(code: str) -> str:
 
 
 @bp.route("/live")
+@throttle.live_code
 def join():
     """A field for the code; ``?code=`` opens the session when it lives."""
     typed = request.args.get("code")
@@ -78,6 +81,7 @@ def join():
 
 
 @bp.route("/live/<code>")
+@throttle.live_code
 def follow(code: str):
     """The phone page: the stop the presenter shows, and every other stop to browse."""
     session = get_session(code)
@@ -105,6 +109,7 @@ def follow(code: str):
 
 
 @bp.route("/live/<code>/events")
+@throttle.live_code
 def events(code: str):
     """Server-Sent Events: ``state`` at once and at every change, ``reflection`` on the
     presenter's own stream only, ``end`` when the session ends; a comment line every
@@ -159,6 +164,7 @@ def events(code: str):
 
 
 @bp.route("/live/<code>/qr.svg")
+@throttle.live_code
 def qr_code(code: str):
     """The room's QR code: the phone page's address (:func:`room_url`)."""
     get_session(code)
@@ -168,6 +174,7 @@ def qr_code(code: str):
 
 
 @bp.route("/live/<code>/reflections", methods=["POST"])
+@throttle.live_code
 def reflect(code: str):
     """A participant's reflection on a stop (JSON ``{stop, body, name}``), for a session
     held in a workshop: stored by services/reflections.py (which checks its length and
