@@ -18,9 +18,10 @@ and bounds them. A follow-along code (views/live.py) opens a tour, workshop-only
 to whoever holds it: codes that find no session count per address, in one count for the
 join form, the phone page, its stream, its QR code and reflections, so codes cannot be
 guessed; a right code never counts, and the limit is generous because a workshop room
-often reaches the app from one address. Limits are read from the settings on each request (``"10 per 15
-minutes"``, several joined by ``;``). Counts live in Redis when ``REDIS_URL`` is set
-(every process shares them), else in each process's memory; each app gets fresh counts.
+often reaches the app from one address. Limits are read from the settings on each
+request (``"10 per 15 minutes"``, several joined by ``;``). Counts live in Redis when
+``REDIS_URL`` is set (every process shares them), else in each process's memory; each app
+gets fresh counts.
 
 A refused request answers 429 with ``Retry-After`` (:func:`refusal`, used by errors.py
 and by the sign-in page).
