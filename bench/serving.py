@@ -6,8 +6,9 @@ up, then loads each one with wrk (``-t2 -c8 -d10s``: two threads, eight connecti
 seconds) and prints requests per second, p99 latency and the ratio to ``/healthz`` measured
 in the same run (the app's floor: a request that touches the database once).
 
-URLs: ``/healthz``, the home page ``/``, the demo tour page ``/tours/<demo slug>`` and the
-GeoJSON layer ``/api/v1/sites.geojson``. Requests are anonymous, as the public's are.
+URLs: ``/healthz``, the home page ``/``, the demo tour page ``/tours/<demo slug>``, the
+page of the layer's first site ``/sites/<id>`` and the GeoJSON layer
+``/api/v1/sites.geojson``. Requests are anonymous, as the public's are.
 
     .venv/bin/python bench/serving.py [--duration 10] [--sites 0] [--workers 2] [--threads 4]
 
@@ -18,6 +19,7 @@ the home page and the tour page on a 2-core machine.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -123,6 +125,8 @@ def main() -> None:
         results = {}
         try:
             wait_for(base + "/healthz")
+            layer = json.loads(urllib.request.urlopen(base + paths["sites.geojson"]).read())
+            paths["site page"] = f"/sites/{layer['features'][0]['id']}"
             for path in paths.values():  # every worker builds its caches, imports, templates
                 for _ in range(4 * args.workers):
                     urllib.request.urlopen(base + path).read()

@@ -275,3 +275,47 @@ def test_a_new_public_address_shows_without_a_restart(app, client, team_tour):
     finally:
         app.config["PUBLIC_URL"] = ""
     assert "https://tours.example.org" not in page(client, url)
+
+
+def test_a_site_page_is_kept_until_the_site_its_photos_or_its_tours_change(app, client, make):
+    team = make.team()
+    site = make.site(team, visibility=SiteVisibility.PUBLIC, name={"en": "Old market"})
+    with app.app_context():
+        item = MediaItem(
+            team_id=team.id, kind=MediaKind.PHOTO, status=MediaStatus.READY, site_id=site.id,
+            consent=Consent.NO_PEOPLE, sha256="site-kept", alt_text={"en": "Market photo"},
+            derivatives={"640.jpg": {"key": "k/640.jpg", "mime": "image/jpeg", "width": 640}},
+        )  # fmt: skip
+        db.session.add(item)
+        db.session.commit()
+        item_id = item.id
+        page_cache.clear()
+    url = f"/sites/{site.id}?lang=en"
+    first = count_queries(app, client, url)
+    again = count_queries(app, client, url)  # kept: the site and the versions only
+    assert again < first and again <= 5, (first, again)
+    html = page(client, url)
+    assert "Old market" in html and 'alt="Market photo"' in html
+
+    with app.app_context():
+        db.session.get(Site, site.id).name = {"en": "New market"}
+        db.session.commit()
+    assert "New market" in page(client, url)
+
+    with app.app_context():  # consent withdrawn: the photo leaves the page at once
+        db.session.get(MediaItem, item_id).consent = Consent.NOT_YET
+        db.session.commit()
+    assert f"/media/{item_id}/" not in page(client, url)
+
+    # a tour published with a stop here is listed on the next request
+    tour = make.tour(team, stops=1, title={"en": "Market walk"})
+    with app.app_context():
+        db.session.scalar(select(Stop).where(Stop.tour_id == tour.id)).site_id = site.id
+        db.session.commit()
+    make.republish(tour)
+    assert "Market walk" in page(client, url)
+
+    with app.app_context():  # taken off the web: gone at once
+        db.session.get(Site, site.id).visibility = SiteVisibility.DRAFT
+        db.session.commit()
+    assert client.get(url).status_code == 404

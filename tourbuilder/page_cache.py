@@ -1,8 +1,8 @@
 """Public pages rendered once and served again to anonymous readers, until their data change.
 
 A tour shared on social media, or thirty phones at a workshop opening one tour, ask for
-the same page many times. For a reader who is not signed in, the home page and a tour page
-depend only on public data, so each process keeps the HTML it rendered (the last
+the same page many times. For a reader who is not signed in, the home page, a tour page
+and a site's page depend only on public data, so each process keeps the HTML it rendered (the last
 ``PAGE_CACHE_SIZE`` pages, 0 turns it off) under a key made of:
 
 - the page and its arguments (a tour's id and stop number, the home page's filters), the
@@ -12,7 +12,8 @@ depend only on public data, so each process keeps the HTML it rendered (the last
   changes and visibility all update it) and the team's sites and media items (count, ids,
   last change) and the team itself (:func:`tour_version`); for the home page, the public
   tours, their publications and covers, and the public sites and teams
-  (:func:`home_version`).
+  (:func:`home_version`); for a site's page, its team's sites, media and row, and the
+  public tours and their publications (the tours that stop there: :func:`site_version`).
 
 Reading the version is one small query, so every gunicorn worker sees a change on its next
 request, with no message between processes (no Redis needed) and nothing to clear by hand.
@@ -195,6 +196,13 @@ def tour_version(tour: Tour) -> tuple:
         str(tour.visibility),
         _read(TEAM_VERSION, team=tour.team_id),
     )
+
+
+def site_version(site) -> tuple:
+    """Changes whenever the public page of ``site`` may change: the site and its team's
+    other rows (its row, photos and name, as :func:`tour_version`), and the public tours
+    and their published versions (the page lists those that stop there)."""
+    return (site.id, _read(TEAM_VERSION, team=site.team_id), _read(HOME_VERSION))
 
 
 def home_version() -> tuple:

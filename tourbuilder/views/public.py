@@ -376,7 +376,17 @@ def stop_view(stop: Stop, number: int, lang: str) -> dict:
 
 @bp.route("/sites/<int:site_id>")
 def site(site_id: int):
+    """A project's page: its map, story, photos and the public tours that stop there. Kept
+    for anonymous readers until the site, its team or the public tours change
+    (:mod:`tourbuilder.page_cache`).
+
+    :raise 404: no such site, or one the reader may not see.
+    """
     site = get_viewable_site(site_id)
+    return page_cache.page(lambda: page_cache.site_version(site), lambda: site_page(site))
+
+
+def site_page(site) -> str:
     lang = current_language()
     lat, lon = site.position_for(current_user)
     exact = site.is_exact_for(current_user)
