@@ -132,7 +132,7 @@ def test_plural_forms_on_the_page(client, make, lang):
     body = client.get(f"/?lang={lang}").get_data(as_text=True)
     t = translations(lang)
     two_stops = t.ngettext("%(num)d stop", "%(num)d stops", 2) % {"num": 2}
-    no_projects = t.ngettext("%(num)d project on the map", "%(num)d projects on the map", 0)
+    no_projects = t.ngettext("%(num)s project on the map", "%(num)s projects on the map", 0)
     assert str(escape(two_stops)) in body
     assert str(escape(no_projects % {"num": 0})) in body
 

@@ -157,18 +157,23 @@
   // credits at the end.
   function localiseControls(map, labels) {
     if (map.zoomControl) {
+      // the control's own options too: moving it (setPosition) draws its buttons again
+      L.setOptions(map.zoomControl, {
+        zoomInTitle: labels.zoomIn || map.zoomControl.options.zoomInTitle,
+        zoomOutTitle: labels.zoomOut || map.zoomControl.options.zoomOutTitle,
+      });
+      if (rtl) map.zoomControl.setPosition("topright");
       var buttons = map.zoomControl.getContainer();
       [
-        [".leaflet-control-zoom-in", labels.zoomIn],
-        [".leaflet-control-zoom-out", labels.zoomOut],
+        [".leaflet-control-zoom-in", map.zoomControl.options.zoomInTitle],
+        [".leaflet-control-zoom-out", map.zoomControl.options.zoomOutTitle],
       ].forEach(function (pair) {
         var button = buttons.querySelector(pair[0]);
-        if (button && pair[1]) {
+        if (button) {
           button.title = pair[1];
           button.setAttribute("aria-label", pair[1]);
         }
       });
-      if (rtl) map.zoomControl.setPosition("topright");
     }
     if (map.attributionControl) {
       // a constant, not people's text; no English title

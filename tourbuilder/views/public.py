@@ -236,6 +236,7 @@ def home_page(chosen: dict) -> str:
         cards=cards,
         parts=parts,
         site_count=layer.count,
+        site_count_written=format_number(layer.count),
         facets=layer.facets,
         chosen=chosen,
         layer_url=layer_url,
