@@ -391,15 +391,18 @@
     state.entries.forEach(function (entry, i) {
       if (data.start && entry.data.number === data.start) start = i;
     });
+    // The opening view is set, not animated: Leaflet ignores any other view asked for
+    // while a zoom animation runs (a key pressed at once in presentation mode).
+    var still = { animate: false };
     if (start >= 0) {
       var first = state.entries[start].data;
-      map.setView([first.lat, first.lon], first.zoom || 16);
+      map.setView([first.lat, first.lon], first.zoom || 16, still);
       setActive(state, start);
       if (state.entries[start].item) scrollWithin(state.entries[start].item);
     } else if (bounds.length === 1) {
-      map.setView(bounds[0], data.markers[0].approximate ? 14 : 16);
+      map.setView(bounds[0], data.markers[0].approximate ? 14 : 16, still);
     } else if (bounds.length > 1) {
-      map.fitBounds(bounds, { padding: [36, 36], maxZoom: 16 });
+      map.fitBounds(bounds, { padding: [36, 36], maxZoom: 16, animate: false });
     }
     function spread() {
       declutter(map, state.entries.map(function (entry) {
