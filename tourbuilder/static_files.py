@@ -30,6 +30,7 @@ import hashlib
 import os
 import threading
 
+from flask import g
 from flask import request
 from flask_compress import Compress
 
@@ -84,7 +85,7 @@ def _versioned(folder: str) -> bool:
 
 def cache_key(req) -> str:
     """Flask-Compress's cache key: a versioned static file's URL, else empty (not kept)."""
-    return f"static:{req.full_path}" if getattr(req, "_tb_versioned", False) else ""
+    return f"static:{req.full_path}" if g.get("static_versioned") else ""
 
 
 def file_version(folder: str, filename: str) -> str | None:
@@ -128,7 +129,7 @@ def init_app(app) -> None:
             response.headers["Cache-Control"] = IMMUTABLE
             if (response.content_length or 0) <= KEEP_UP_TO:
                 # read whole, so Flask-Compress compresses it once and keeps it
-                request._tb_versioned = True
+                g.static_versioned = True
                 response.direct_passthrough = False
                 response.get_data()
         return response

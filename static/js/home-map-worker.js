@@ -4,7 +4,7 @@
  * the other, and gets {id, result} or {id, error}:
  *
  *   init     {scripts}        load supercluster (same-origin paths only)
- *   fetch    {url}            download and parse the GeoJSON layer: -> {count}
+ *   load     {buffer}         the GeoJSON layer's bytes (transferred): parse it -> {count}
  *   filter   {values, matches} keep the sites that pass the filters and, unless null,
  *                             whose ids the search found; index them: -> {shown}
  *   clusters {bbox, zoom}     clusters and sites in view: GeoJSON features (null before

@@ -401,7 +401,7 @@
       document.dispatchEvent(new Event("tourbuilder:home-loaded"));
     });
 
-  (chosen().q ? search() : apply(state.preview && !moved))
+  (chosen().q ? search() : apply(state.preview))
     .then(function () {
       state.timing.indexed = performance.now();
       if (state.preview && moved) return render();
