@@ -147,6 +147,20 @@ def back(workshop: Workshop, anchor: str | None = None):
     return redirect(url_for(".workshop", workshop_id=workshop.id, _anchor=anchor)), 303
 
 
+def saved(change, done: str | None = None) -> None:
+    """Run ``change()``, a service call: on a DomainError roll it back and flash why, else
+    commit it and flash ``done``."""
+    try:
+        change()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return
+    commit()
+    if done:
+        flash(done)
+
+
 @bp.route("/workshops/<int:workshop_id>/facilitators", methods=["POST"])
 @login_required
 def add_facilitator(workshop_id: int):
@@ -155,14 +169,7 @@ def add_facilitator(workshop_id: int):
     if not form.validate_on_submit():
         flash(_("Give the email of the person's account."), "error")
         return back(workshop, "facilitators")
-    try:
-        workshops.add_facilitator(workshop, form.email.data)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        commit()
-        flash(_("Added."))
+    saved(lambda: workshops.add_facilitator(workshop, form.email.data), _("Added."))
     return back(workshop, "facilitators")
 
 
@@ -171,13 +178,7 @@ def add_facilitator(workshop_id: int):
 def remove_facilitator(workshop_id: int, user_id: int):
     workshop = get_workshop(workshop_id, manage=True)
     user = db.session.get(User, user_id) or abort(404)
-    try:
-        workshops.remove_facilitator(workshop, user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        commit()
+    saved(lambda: workshops.remove_facilitator(workshop, user))
     if not workshop.can_view(current_user):
         return redirect(url_for(".index")), 303
     return back(workshop, "facilitators")
@@ -255,14 +256,10 @@ def share(team_id: int, tour_id: int):
     if workshop is None:
         flash(_("Choose a workshop."), "error")
     else:
-        try:
-            workshops.share_tour(workshop, tour, current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            commit()
-            flash(_("Shared: the workshop's facilitators may now present this tour."))
+        saved(
+            lambda: workshops.share_tour(workshop, tour, current_user),
+            _("Shared: the workshop's facilitators may now present this tour."),
+        )
     return redirect(url_for("publish.page", team_id=team_id, tour_id=tour_id, _anchor="workshops"))
 
 
